@@ -1,0 +1,552 @@
+import { randomUUID } from 'node:crypto';
+import type { RuleMatch } from '../alerts/types.js';
+import { compileOperator } from '../operators/registry.js';
+import type { CompiledOperator } from '../operators/types.js';
+import type { CtlSpec, Phase, Severity, TargetSpec } from '../rules/types.js';
+import type { RequestVariables, VarEntry } from '../variables/types.js';
+import type { CompiledRule, CompiledRuleset, CompiledTarget, KeyTest } from './compile.js';
+import type { MacroScope } from './macros.js';
+import { redactValue, toDisplayText } from './redact.js';
+
+/** Engine settings a transaction needs (resolved from options; frozen). */
+export interface EngineSettings {
+  readonly mode: 'block' | 'detect' | 'off';
+  /** Blocking paranoia level 1..4. */
+  readonly paranoia: number;
+  /** Detection paranoia level (>= paranoia): rules up to it run and are reported, only up to `paranoia` score. */
+  readonly detectionParanoia: number;
+  readonly threshold: number;
+  readonly blockStatus: number;
+  /** Per-value inspection cap in bytes; longer values are inspected up to the cap and TX:portcullis_truncated is set. */
+  readonly maxValueLength: number;
+  /** TX values set at transaction start (only those the user chose explicitly, so SecLang init rules keep theirs). */
+  readonly presetTx: Readonly<Record<string, string>>;
+  readonly severityPoints: Readonly<Record<'critical' | 'error' | 'warning' | 'notice', number>>;
+  /** Secret-looking names whose values are never reported. */
+  readonly redact: RegExp;
+}
+
+export interface MatchedVar {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface Interruption {
+  readonly status: number;
+  readonly ruleId: number;
+  readonly action: 'deny' | 'drop' | 'redirect' | 'threshold';
+  readonly redirectUrl?: string;
+}
+
+const MAX_DYNAMIC_OPS = 64;
+const MAX_VALUE_REPORT = 200;
+const EMPTY: readonly VarEntry[] = [];
+
+function toInt(s: string | undefined): number {
+  if (s === undefined || s === '') return 0;
+  const n = parseInt(s, 10);
+  return Number.isNaN(n) ? 0 : n;
+}
+
+function severityKey(s: Severity | undefined): 'critical' | 'error' | 'warning' | 'notice' | null {
+  switch (s) {
+    case 'emergency': case 'alert': case 'critical': return 'critical';
+    case 'error': return 'error';
+    case 'warning': return 'warning';
+    case 'notice': return 'notice';
+    default: return null;
+  }
+}
+
+function inRanges(id: number, ranges: readonly (readonly [number, number])[]): boolean {
+  for (const [lo, hi] of ranges) if (id >= lo && id <= hi) return true;
+  return false;
+}
+
+/**
+ * One request's state: TX collection, captures, matched rules, score, per-transaction exclusions (ctl),
+ * and the transformation cache. Created per request, discarded after; never shared.
+ */
+export class Transaction implements MacroScope {
+  readonly ruleset: CompiledRuleset;
+  readonly settings: EngineSettings;
+  vars: RequestVariables;
+  readonly tx = new Map<string, string>();
+  /** Rules that logged a match, in order. */
+  readonly matches: RuleMatch[] = [];
+  interruption: Interruption | null = null;
+  /** `allow` ran: no more rules for this request. */
+  allowed = false;
+  engineMode: 'On' | 'Off' | 'DetectionOnly';
+  private id: string | null = null;
+  private removed: Set<CompiledRule> | null = null;
+  private removedTargets: Map<CompiledRule, Map<string, KeyTest[]>> | null = null;
+  private readonly tcache = new Map<string, Map<string, string>>();
+  private matchedVar: MatchedVar | null = null;
+  private matchedVars: readonly MatchedVar[] = [];
+  private detectionPL: number;
+  private readonly captureBuf: string[] = [];
+  private currentRule: CompiledRule | null = null;
+  private scoreDelta = 0;
+  /** Set by the middleware/inspect for reporting. */
+  clientIp = '';
+
+  constructor(ruleset: CompiledRuleset, settings: EngineSettings, vars: RequestVariables) {
+    this.ruleset = ruleset;
+    this.settings = settings;
+    this.vars = vars;
+    const d = ruleset.directives.ruleEngine;
+    this.engineMode = settings.mode === 'off' ? 'Off' : settings.mode === 'detect' ? 'DetectionOnly' : d === 'DetectionOnly' || d === 'Off' ? d : 'On';
+    for (const k in settings.presetTx) this.tx.set(k, settings.presetTx[k]!);
+    this.detectionPL = this.computeDetectionPL();
+  }
+
+  get uniqueId(): string {
+    if (this.id === null) this.id = randomUUID();
+    return this.id;
+  }
+
+  // ---------------------------------------------------------------- decisions
+
+  blockingParanoia(): number {
+    const v = this.tx.get('blocking_paranoia_level');
+    return v !== undefined ? toInt(v) || this.settings.paranoia : this.settings.paranoia;
+  }
+
+  threshold(): number {
+    const v = this.tx.get('inbound_anomaly_score_threshold');
+    return v !== undefined ? toInt(v) || this.settings.threshold : this.settings.threshold;
+  }
+
+  /** Inbound anomaly score counted for blocking: levels 1..blocking paranoia. */
+  inboundScore(): number {
+    const pl = this.blockingParanoia();
+    let sum = 0;
+    for (let i = 1; i <= pl && i <= 4; i++) sum += toInt(this.tx.get(`inbound_anomaly_score_pl${i}`));
+    return sum;
+  }
+
+  /** Score over every level that ran (what detect-only reports as "would score"). */
+  detectionScore(): number {
+    let sum = 0;
+    for (let i = 1; i <= 4; i++) sum += toInt(this.tx.get(`inbound_anomaly_score_pl${i}`));
+    return sum;
+  }
+
+  /** True when the anomaly score reached the threshold (independent of mode). */
+  overThreshold(): boolean {
+    return this.inboundScore() >= this.threshold();
+  }
+
+  private computeDetectionPL(): number {
+    const v = this.tx.get('detection_paranoia_level');
+    const blocking = this.blockingParanoia();
+    const configured = v !== undefined ? toInt(v) : this.settings.detectionParanoia;
+    return Math.max(configured, blocking);
+  }
+
+  // ---------------------------------------------------------------- phases
+
+  /**
+   * Runs the rules of one phase. Returns the interruption if the request must stop (only in engine mode On),
+   * else null. Phase 2 (and 1 with `tx.early_blocking`) ends with the anomaly threshold check.
+   */
+  runPhase(phase: Phase): Interruption | null {
+    if (this.engineMode === 'Off' || this.allowed || this.interruption) return this.interruption;
+    if (phase === 2) this.vars.processBody();
+    const list = this.ruleset.phases[phase].rules;
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
+      if (!('id' in e)) continue;
+      if (e.paranoiaLevel > this.detectionPL) continue;
+      if (this.removed !== null && this.removed.has(e)) continue;
+      if (!this.evalRule(e)) continue;
+      if (this.interruption || this.allowed) break;
+      if (e.skipTo >= 0) i = e.skipTo;
+    }
+    if (!this.interruption && !this.allowed && (phase === 2 || (phase === 1 && this.tx.get('early_blocking') === '1'))) {
+      if (this.overThreshold()) this.interrupt({ status: this.settings.blockStatus, ruleId: 0, action: 'threshold' });
+    }
+    return this.engineMode === 'On' ? this.interruption : null;
+  }
+
+  private interrupt(i: Interruption): void {
+    if (this.interruption) return;
+    this.interruption = i;
+  }
+
+  // ---------------------------------------------------------------- rule evaluation
+
+  /** Evaluates a rule and its chain; on a full match runs actions. Returns whether it matched. */
+  private evalRule(rule: CompiledRule): boolean {
+    this.currentRule = rule;
+    const head = this.evalLink(rule);
+    if (head === null) return false;
+    let links: { rule: CompiledRule; vars: MatchedVar[] }[] | null = null;
+    if (rule.chain) {
+      links = [{ rule, vars: head }];
+      let prev = head;
+      for (let link: CompiledRule | null = rule.chain; link; link = link.chain) {
+        this.matchedVars = prev;
+        const got = this.evalLink(link);
+        if (got === null) return false;
+        links.push({ rule: link, vars: got });
+        prev = got;
+      }
+    }
+    this.scoreDelta = 0;
+    if (links) {
+      for (const l of links) this.runActions(l.rule, l.vars);
+    } else {
+      this.runActions(rule, head);
+    }
+    this.nativeScore(rule);
+    this.record(rule, head);
+    this.disrupt(rule);
+    return true;
+  }
+
+  /** Evaluates one link over its targets; returns the matched variables, or null when nothing matched. */
+  private evalLink(rule: CompiledRule): MatchedVar[] | null {
+    let matched: MatchedVar[] | null = null;
+    const op = rule.operator ?? this.dynamicOperator(rule);
+    const captures = rule.spec.capture ? this.captureBuf : undefined;
+    const targets = rule.targets;
+    for (let t = 0; t < targets.length; t++) {
+      const target = targets[t]!;
+      const entries = this.collect(target, rule);
+      for (let j = 0; j < entries.length; j++) {
+        const entry = entries[j]!;
+        let value = entry.value;
+        if (value.length > this.settings.maxValueLength) {
+          value = value.slice(0, this.settings.maxValueLength);
+          this.tx.set('portcullis_truncated', '1');
+        }
+        const hit = rule.spec.multiMatch ? this.testMulti(rule, op, value, captures) : this.testOne(rule, op, value, captures);
+        if (hit === null) continue;
+        const name = entry.key === '' || target.count ? target.collection : `${target.collection}:${entry.key}`;
+        const mv: MatchedVar = { name, value: hit };
+        this.matchedVar = mv;
+        (matched ??= []).push(mv);
+      }
+    }
+    return matched;
+  }
+
+  /** Returns the (transformed) value that matched, or null. */
+  private testOne(rule: CompiledRule, op: CompiledOperator, value: string, captures: string[] | undefined): string | null {
+    const v = this.transform(rule, value);
+    let r = op.test(v, captures);
+    if (rule.negate) r = !r;
+    if (!r) return null;
+    if (captures && !rule.negate) this.storeCaptures(captures);
+    return v;
+  }
+
+  private testMulti(rule: CompiledRule, op: CompiledOperator, value: string, captures: string[] | undefined): string | null {
+    let cur = value;
+    const check = (v: string): boolean => {
+      let r = op.test(v, captures);
+      if (rule.negate) r = !r;
+      if (r && captures && !rule.negate) this.storeCaptures(captures);
+      return r;
+    };
+    if (check(cur)) return cur;
+    for (const fn of rule.transforms) {
+      const next = fn(cur);
+      if (next !== cur) {
+        cur = next;
+        if (check(cur)) return cur;
+      }
+    }
+    return null;
+  }
+
+  private storeCaptures(c: string[]): void {
+    for (let i = 0; i < 10; i++) {
+      if (i < c.length) this.tx.set(String(i), c[i] ?? '');
+      else this.tx.delete(String(i));
+    }
+  }
+
+  private transform(rule: CompiledRule, value: string): string {
+    const fns = rule.transforms;
+    if (fns.length === 0) return value;
+    let cache = this.tcache.get(rule.transformKey);
+    if (cache === undefined) {
+      cache = new Map();
+      this.tcache.set(rule.transformKey, cache);
+    }
+    let out = cache.get(value);
+    if (out === undefined) {
+      out = value;
+      for (let i = 0; i < fns.length; i++) out = fns[i]!(out);
+      cache.set(value, out);
+    }
+    return out;
+  }
+
+  private dynamicOperator(rule: CompiledRule): CompiledOperator {
+    const param = rule.operatorParam!(this);
+    let op = rule.dynamicOps.get(param);
+    if (!op) {
+      const spec = rule.spec.operator;
+      try {
+        op = compileOperator(spec.name, param, rule.compileCtx, spec.flags);
+      } catch {
+        op = { test: () => false };
+      }
+      if (rule.dynamicOps.size >= MAX_DYNAMIC_OPS) rule.dynamicOps.clear();
+      rule.dynamicOps.set(param, op);
+    }
+    return op;
+  }
+
+  // ---------------------------------------------------------------- variables
+
+  private collect(target: CompiledTarget, rule: CompiledRule): readonly VarEntry[] {
+    let entries: readonly VarEntry[];
+    switch (target.collection) {
+      case 'TX': entries = this.txEntries(target); break;
+      case 'MATCHED_VAR': entries = this.matchedVar ? [{ key: '', value: this.matchedVar.value }] : EMPTY; break;
+      case 'MATCHED_VAR_NAME': entries = this.matchedVar ? [{ key: '', value: this.matchedVar.name }] : EMPTY; break;
+      case 'MATCHED_VARS': entries = this.matchedVars.map((m) => ({ key: m.name.slice(m.name.indexOf(':') + 1), value: m.value })); break;
+      case 'MATCHED_VARS_NAMES': entries = this.matchedVars.map((m) => ({ key: m.name.slice(m.name.indexOf(':') + 1), value: m.name })); break;
+      case 'UNIQUE_ID': entries = [{ key: '', value: this.uniqueId }]; break;
+      case 'HIGHEST_SEVERITY': entries = [{ key: '', value: String(this.highestSeverity()) }]; break;
+      case 'TIME_EPOCH': entries = [{ key: '', value: String(Math.floor(Date.now() / 1000)) }]; break;
+      case 'ENV': case 'IP': case 'GLOBAL': case 'SESSION': case 'USER': case 'RULE': entries = EMPTY; break;
+      default: entries = this.vars.get(target.spec.collection);
+    }
+    const test = target.test;
+    const excl = rule.exclusions.get(target.collection);
+    const dyn = this.removedTargets?.get(this.currentRule ?? rule)?.get(target.collection);
+    if (test !== null || excl !== undefined || dyn !== undefined) {
+      const out: VarEntry[] = [];
+      for (const e of entries) {
+        if (test !== null && !test(e.key)) continue;
+        if (excl !== undefined && excl.some((x) => x(e.key))) continue;
+        if (dyn !== undefined && dyn.some((x) => x(e.key))) continue;
+        out.push(e);
+      }
+      entries = out;
+    }
+    if (target.count) return [{ key: '', value: String(entries.length) }];
+    return entries;
+  }
+
+  private txEntries(target: CompiledTarget): readonly VarEntry[] {
+    if (target.key !== null) {
+      const v = this.tx.get(target.key);
+      return v === undefined ? EMPTY : [{ key: target.key, value: v }];
+    }
+    const out: VarEntry[] = [];
+    for (const [key, value] of this.tx) out.push({ key, value });
+    return out;
+  }
+
+  private highestSeverity(): number {
+    let best = 255;
+    const order: Record<string, number> = { emergency: 0, alert: 1, critical: 2, error: 3, warning: 4, notice: 5, info: 6, debug: 7 };
+    for (const m of this.matches) if (m.severity) best = Math.min(best, order[m.severity] ?? 255);
+    return best;
+  }
+
+  /** MacroScope: resolves `%{COLLECTION.key}`. */
+  resolve(collection: string, key: string): string {
+    switch (collection) {
+      case 'TX': return this.tx.get(key.toLowerCase()) ?? '';
+      case 'MATCHED_VAR': return this.matchedVar?.value ?? '';
+      case 'MATCHED_VAR_NAME': return this.matchedVar?.name ?? '';
+      case 'UNIQUE_ID': return this.uniqueId;
+      case 'RULE': {
+        const r = this.currentRule;
+        if (!r) return '';
+        const k = key.toLowerCase();
+        if (k === 'id') return String(r.id);
+        if (k === 'msg') return r.msg ? r.msg(this) : '';
+        if (k === 'phase') return String(r.phase);
+        if (k === 'severity') return r.spec.severity ?? '';
+        return '';
+      }
+      case 'ENV': return '';
+      default: {
+        const entries = this.vars.get(collection as TargetSpec['collection']);
+        if (key === '') return entries[0]?.value ?? '';
+        const want = key.toLowerCase();
+        for (const e of entries) if (e.key.toLowerCase() === want) return e.value;
+        return '';
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- actions
+
+  private runActions(rule: CompiledRule, vars: readonly MatchedVar[]): void {
+    if (rule.setvars.length === 0 && rule.ctls.length === 0) return;
+    // Non-disruptive actions run once per matched variable (ModSecurity semantics: counters keyed by
+    // %{MATCHED_VAR_NAME} need it), with MATCHED_VAR pointing at that variable.
+    const saved = this.matchedVar;
+    const list = vars.length > 0 ? vars : [null];
+    for (const mv of list) {
+      if (mv) this.matchedVar = mv;
+      for (const sv of rule.setvars) this.setvar(sv.spec.collection, sv.constName ?? sv.name(this).toLowerCase(), sv.spec.op, sv.value);
+      for (const c of rule.ctls) this.ctl(c);
+    }
+    this.matchedVar = saved ?? this.matchedVar;
+  }
+
+  private setvar(collection: string, name: string, op: '=' | '=+' | '=-' | '!', value: (s: MacroScope) => string): void {
+    if (collection !== 'TX') return; // persistent collections (IP, GLOBAL, ...) are not kept by this engine
+    if (op === '!') {
+      this.tx.delete(name);
+    } else if (op === '=') {
+      this.tx.set(name, value(this));
+    } else {
+      const delta = toInt(value(this)) * (op === '=+' ? 1 : -1);
+      this.tx.set(name, String(toInt(this.tx.get(name)) + delta));
+      if (name.startsWith('inbound_anomaly_score_pl')) this.scoreDelta += delta;
+    }
+    if (name === 'detection_paranoia_level' || name === 'blocking_paranoia_level') this.detectionPL = this.computeDetectionPL();
+  }
+
+  private nativeScore(rule: CompiledRule): void {
+    const a = rule.spec.anomaly;
+    if (!a) return;
+    let points: number;
+    if (a.points === 'severity') {
+      const k = severityKey(rule.spec.severity);
+      if (k === null) return;
+      const fromTx = this.tx.get(`${k}_anomaly_score`);
+      points = fromTx !== undefined ? toInt(fromTx) : this.settings.severityPoints[k];
+    } else {
+      points = a.points;
+    }
+    const pl = Math.min(4, Math.max(1, rule.paranoiaLevel || 1));
+    const dir = rule.phase === 3 || rule.phase === 4 ? 'outbound' : 'inbound';
+    const key = `${dir}_anomaly_score_pl${pl}`;
+    this.tx.set(key, String(toInt(this.tx.get(key)) + points));
+    if (dir === 'inbound') this.scoreDelta += points;
+    if (a.category) this.tx.set(a.category, String(toInt(this.tx.get(a.category)) + points));
+  }
+
+  private record(rule: CompiledRule, head: readonly MatchedVar[]): void {
+    if (!rule.spec.log || rule.id === 0) return;
+    const first = head[0];
+    this.matchedVar = first ?? this.matchedVar;
+    const target = first?.name ?? '';
+    const redact = this.settings.redact;
+    const secret = redact.test(target);
+    this.matches.push({
+      id: rule.id,
+      phase: rule.phase,
+      message: rule.msg ? toDisplayText(rule.msg(this), MAX_VALUE_REPORT) : '',
+      severity: rule.spec.severity,
+      tags: rule.spec.tags,
+      paranoiaLevel: rule.paranoiaLevel || undefined,
+      target,
+      value: first ? (secret ? '[redacted]' : redactValue(toDisplayText(first.value, MAX_VALUE_REPORT))) : '',
+      data: rule.logdata ? (secret ? '[redacted]' : redactValue(toDisplayText(rule.logdata(this), MAX_VALUE_REPORT))) : '',
+      score: this.scoreDelta,
+    });
+  }
+
+  private disrupt(rule: CompiledRule): void {
+    let action = rule.disruptive;
+    let status = rule.spec.status;
+    if (action === 'block') {
+      const def = this.ruleset.directives.defaultActions?.[rule.phase];
+      action = def?.disruptive ?? 'pass';
+      if (status === undefined && def?.status !== undefined) status = def.status;
+      if (action === 'block') action = 'pass';
+    }
+    switch (action) {
+      case 'deny':
+        this.interrupt({ status: status ?? this.settings.blockStatus, ruleId: rule.id, action: 'deny' });
+        break;
+      case 'drop':
+        this.interrupt({ status: status ?? this.settings.blockStatus, ruleId: rule.id, action: 'drop' });
+        break;
+      case 'redirect':
+        this.interrupt({
+          status: status ?? 302, ruleId: rule.id, action: 'redirect',
+          ...(rule.spec.redirectUrl !== undefined ? { redirectUrl: rule.spec.redirectUrl } : {}),
+        });
+        break;
+      case 'allow':
+        if (this.engineMode === 'On') this.allowed = true;
+        break;
+      default:
+        break;
+    }
+    // In DetectionOnly an interruption is recorded (reported as "would block") but runPhase returns null.
+  }
+
+  private ctl(c: CtlSpec): void {
+    switch (c.kind) {
+      case 'ruleRemoveById':
+        for (const r of this.ruleset.rules) if (r.id && inRanges(r.id, c.ranges)) this.removeRule(r);
+        break;
+      case 'ruleRemoveByTag':
+        for (const r of this.ruleset.rules) if (r.tags.has(c.tag)) this.removeRule(r);
+        break;
+      case 'ruleRemoveByMsg':
+        for (const r of this.ruleset.rules) if (r.spec.msg === c.msg) this.removeRule(r);
+        break;
+      case 'ruleRemoveTargetById':
+        for (const r of this.ruleset.rules) if (r.id && inRanges(r.id, c.ranges)) this.removeTarget(r, c.target);
+        break;
+      case 'ruleRemoveTargetByTag':
+        for (const r of this.ruleset.rules) if (r.tags.has(c.tag)) this.removeTarget(r, c.target);
+        break;
+      case 'ruleRemoveTargetByMsg':
+        for (const r of this.ruleset.rules) if (r.spec.msg === c.msg) this.removeTarget(r, c.target);
+        break;
+      case 'ruleEngine':
+        if (this.settings.mode === 'block') this.engineMode = c.value;
+        else if (c.value === 'Off') this.engineMode = 'Off';
+        break;
+      case 'requestBodyProcessor': {
+        const v = c.value.toUpperCase();
+        if (v === 'URLENCODED' || v === 'MULTIPART' || v === 'JSON' || v === 'XML' || v === 'TEXT' || v === 'NONE') this.vars.setBodyProcessor(v);
+        break;
+      }
+      case 'forceRequestBodyVariable':
+        this.vars.forceRequestBodyVariable(c.value);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private removeRule(r: CompiledRule): void {
+    (this.removed ??= new Set()).add(r);
+  }
+
+  /** Removes a target from a rule for this transaction (exclusions scoped to a route or matched by ctl). */
+  removeTarget(r: CompiledRule, t: TargetSpec): void {
+    const map = (this.removedTargets ??= new Map());
+    let byColl = map.get(r);
+    if (!byColl) {
+      byColl = new Map();
+      map.set(r, byColl);
+    }
+    const list: KeyTest[] = byColl.get(t.collection) ?? [];
+    const sel = t.selector;
+    if (sel.kind === 'key') {
+      const want = sel.name.toLowerCase();
+      list.push((k) => k.toLowerCase() === want);
+    } else if (sel.kind === 'regex') {
+      const re = new RegExp(sel.pattern, 'is');
+      list.push((k) => re.test(k));
+    } else {
+      list.push(() => true);
+    }
+    byColl.set(t.collection, list);
+  }
+
+  /** Applies `ctl:` style removals decided outside rules (route-scoped exclusions). */
+  applyCtl(c: CtlSpec): void {
+    this.ctl(c);
+  }
+}

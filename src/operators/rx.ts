@@ -1,0 +1,38 @@
+import { operatorError } from './operator-error.js';
+import type { CompiledOperator, OperatorFactory } from './types.js';
+
+/** Flags the registry's @rx uses when the rule gives none: dotAll, as PCRE_DOTALL in ModSecurity. */
+export const DEFAULT_RX_FLAGS = 's';
+
+/** Groups written to captures: `captures[0]` the whole match, `[1..9]` groups (TX.0-TX.9). */
+const MAX_CAPTURES = 10;
+
+/**
+ * Compiles `@rx`. `source` is JavaScript regex syntax (translated from PCRE upstream). `g` and `y` are
+ * dropped from `flags`: they would make `test` stateful through `lastIndex`. Without `captures` the
+ * operator calls `RegExp.prototype.test`; with them, `exec`, and unmatched groups capture ''.
+ */
+export function createRx(source: string, flags: string = DEFAULT_RX_FLAGS): CompiledOperator {
+  const cleanFlags = flags.replace(/[gy]/g, '');
+  let re: RegExp;
+  try {
+    re = new RegExp(source, cleanFlags);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw operatorError('rx', source, `does not compile as a JavaScript regex with flags "${cleanFlags}": ${reason}`, err);
+  }
+  return {
+    test(value: string, captures?: string[]): boolean {
+      if (captures === undefined) return re.test(value);
+      const m = re.exec(value);
+      if (m === null) return false;
+      const count = Math.min(m.length, MAX_CAPTURES);
+      for (let i = 0; i < count; i++) captures[i] = m[i] ?? '';
+      captures.length = count;
+      return true;
+    },
+  };
+}
+
+/** The registry entry: `@rx` with the default flags. */
+export const rxOperator: OperatorFactory = (param) => createRx(param, DEFAULT_RX_FLAGS);

@@ -1,0 +1,86 @@
+import { captureOne, toByteString } from './byte-string.js';
+import type { OperatorFactory } from './types.js';
+
+/*
+ * Case-sensitive string operators. The parameter has been macro-expanded by the engine. Empty-string
+ * cases follow ModSecurity v3: an empty parameter is contained in / begins / ends every value, and
+ * `@within` with an empty input matches (the empty string is a substring of every parameter).
+ * `captures[0]` is the matched text: the parameter for contains/beginsWith/endsWith/strmatch, the whole
+ * value for streq/within.
+ */
+
+/** `@contains s`: the value contains `s`. */
+export const containsOperator: OperatorFactory = (param) => {
+  const needle = toByteString(param);
+  return {
+    test(value, captures) {
+      if (!value.includes(needle)) return false;
+      captureOne(captures, needle);
+      return true;
+    },
+  };
+};
+
+/** `@strmatch s`: literal substring match (V8's `indexOf` is Boyer-Moore-Horspool for long needles). */
+export const strmatchOperator: OperatorFactory = (param) => {
+  const needle = toByteString(param);
+  return {
+    test(value, captures) {
+      if (value.indexOf(needle) === -1) return false;
+      captureOne(captures, needle);
+      return true;
+    },
+  };
+};
+
+/** `@beginsWith s`. */
+export const beginsWithOperator: OperatorFactory = (param) => {
+  const prefix = toByteString(param);
+  return {
+    test(value, captures) {
+      if (!value.startsWith(prefix)) return false;
+      captureOne(captures, prefix);
+      return true;
+    },
+  };
+};
+
+/** `@endsWith s`. */
+export const endsWithOperator: OperatorFactory = (param) => {
+  const suffix = toByteString(param);
+  return {
+    test(value, captures) {
+      if (!value.endsWith(suffix)) return false;
+      captureOne(captures, suffix);
+      return true;
+    },
+  };
+};
+
+/** `@streq s`: the whole value equals `s`. */
+export const streqOperator: OperatorFactory = (param) => {
+  const expected = toByteString(param);
+  return {
+    test(value, captures) {
+      if (value !== expected) return false;
+      captureOne(captures, value);
+      return true;
+    },
+  };
+};
+
+/**
+ * `@within list`: the VALUE is a substring of the parameter. CRS relies on the substring semantics and
+ * delimits list items itself (`|application/json|`, `/content-encoding/`). Empty value: match, as in
+ * ModSecurity v3 (`Within::evaluate` returns true for an empty input) and Coraza.
+ */
+export const withinOperator: OperatorFactory = (param) => {
+  const haystack = toByteString(param);
+  return {
+    test(value, captures) {
+      if (!haystack.includes(value)) return false;
+      captureOne(captures, value);
+      return true;
+    },
+  };
+};
