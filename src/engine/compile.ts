@@ -1,8 +1,7 @@
 import { PortcullisError } from '../errors.js';
 import { compileOperator } from '../operators/registry.js';
 import type { CompiledOperator, OperatorCompileContext } from '../operators/types.js';
-import { getTransform } from '../transforms/registry.js';
-import type { TransformFn } from '../transforms/types.js';
+import { compileChain, type CompiledChain } from '../transforms/cache.js';
 import type {
   CtlSpec, Disruptive, EngineDirectives, KeySelector, Phase, RuleSource, RuleSpec, RulesetEntry, SetVarSpec,
   TargetSpec,
@@ -40,9 +39,8 @@ export interface CompiledRule {
   readonly targets: readonly CompiledTarget[];
   /** Exclusions (`!COLLECTION:key`), grouped by collection. */
   readonly exclusions: ReadonlyMap<string, readonly KeyTest[]>;
-  readonly transforms: readonly TransformFn[];
-  /** Identifies the transform chain for the per-transaction cache. */
-  readonly transformKey: string;
+  /** The transformation chain (cache keys per prefix, so chains that start alike share work). */
+  readonly transforms: CompiledChain;
   /** Static operator, or null when the parameter has macros (then `operatorFor` compiles per value). */
   readonly operator: CompiledOperator | null;
   readonly operatorParam: CompiledMacro | null;
@@ -101,12 +99,12 @@ function compileKeySelector(sel: KeySelector, where: string): KeyTest | null {
   }
 }
 
-function compileTransforms(names: readonly string[], where: string): TransformFn[] {
-  return names.map((n) => {
-    const fn = getTransform(n);
-    if (!fn) throw new PortcullisError('ERR_PORTCULLIS_RULE_TRANSFORM', `${where}: unknown transformation t:${n}`);
-    return fn;
-  });
+function compileTransforms(names: readonly string[], where: string): CompiledChain {
+  try {
+    return compileChain(names);
+  } catch (err) {
+    throw new PortcullisError('ERR_PORTCULLIS_RULE_TRANSFORM', `${where}: ${(err as Error).message.replace(/ \[ERR_[A-Z_]+\]$/, '')}`);
+  }
 }
 
 function paranoiaOf(spec: RuleSpec): number {
@@ -166,7 +164,6 @@ function compileRule(spec: RuleSpec, index: number, ctx: OperatorCompileContext,
     targets,
     exclusions,
     transforms,
-    transformKey: spec.transforms.join(','),
     operator,
     operatorParam,
     negate: op.negate,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RuleMatch } from '../alerts/types.js';
 import { compileOperator } from '../operators/registry.js';
 import type { CompiledOperator } from '../operators/types.js';
+import { applyChain, applyChainSteps, createTransformCache, type TransformCache } from '../transforms/cache.js';
 import type { CtlSpec, Phase, Severity, TargetSpec } from '../rules/types.js';
 import type { RequestVariables, VarEntry } from '../variables/types.js';
 import type { CompiledRule, CompiledRuleset, CompiledTarget, KeyTest } from './compile.js';
@@ -81,7 +82,7 @@ export class Transaction implements MacroScope {
   private id: string | null = null;
   private removed: Set<CompiledRule> | null = null;
   private removedTargets: Map<CompiledRule, Map<string, KeyTest[]>> | null = null;
-  private readonly tcache = new Map<string, Map<string, string>>();
+  private tcache: TransformCache | null = null;
   private matchedVar: MatchedVar | null = null;
   private matchedVars: readonly MatchedVar[] = [];
   private detectionPL: number;
@@ -244,20 +245,13 @@ export class Transaction implements MacroScope {
   }
 
   private testMulti(rule: CompiledRule, op: CompiledOperator, value: string, captures: string[] | undefined): string | null {
-    let cur = value;
-    const check = (v: string): boolean => {
+    const steps = applyChainSteps(rule.transforms, value, (this.tcache ??= createTransformCache()));
+    for (const v of steps) {
       let r = op.test(v, captures);
       if (rule.negate) r = !r;
-      if (r && captures && !rule.negate) this.storeCaptures(captures);
-      return r;
-    };
-    if (check(cur)) return cur;
-    for (const fn of rule.transforms) {
-      const next = fn(cur);
-      if (next !== cur) {
-        cur = next;
-        if (check(cur)) return cur;
-      }
+      if (!r) continue;
+      if (captures && !rule.negate) this.storeCaptures(captures);
+      return v;
     }
     return null;
   }
@@ -270,20 +264,8 @@ export class Transaction implements MacroScope {
   }
 
   private transform(rule: CompiledRule, value: string): string {
-    const fns = rule.transforms;
-    if (fns.length === 0) return value;
-    let cache = this.tcache.get(rule.transformKey);
-    if (cache === undefined) {
-      cache = new Map();
-      this.tcache.set(rule.transformKey, cache);
-    }
-    let out = cache.get(value);
-    if (out === undefined) {
-      out = value;
-      for (let i = 0; i < fns.length; i++) out = fns[i]!(out);
-      cache.set(value, out);
-    }
-    return out;
+    if (rule.transforms.fns.length === 0) return value;
+    return applyChain(rule.transforms, value, (this.tcache ??= createTransformCache()));
   }
 
   private dynamicOperator(rule: CompiledRule): CompiledOperator {

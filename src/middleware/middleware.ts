@@ -18,7 +18,7 @@ import { attachBody, buildAlert, startTransaction, verdictOf, type Engine, type 
 import type { Transaction } from '../engine/transaction.js';
 import type { ResolvedLimits } from '../options.js';
 import type { RequestSnapshot } from '../variables/types.js';
-import { captureBody, type BodyCapture } from './body.js';
+import { captureBody, declaresBody, type BodyCapture } from './body.js';
 import { sendBlock } from './respond.js';
 import { snapshotFromRequest } from './snapshot.js';
 
@@ -41,13 +41,6 @@ const NO_BODY: BodyCapture = { body: undefined, complete: true, tooLarge: false,
 export function clientIpOf(req: IncomingMessage): string {
   const a = req.socket?.remoteAddress ?? '';
   return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
-}
-
-function hasBody(req: IncomingMessage): boolean {
-  const te = req.headers['transfer-encoding'];
-  if (te !== undefined) return true;
-  const cl = req.headers['content-length'];
-  return cl !== undefined && cl !== '0';
 }
 
 function finish(host: MiddlewareHost, tx: Transaction, snapshot: RequestSnapshot, res: ServerResponse, next: NextFunction, forced?: Verdict): void {
@@ -90,7 +83,7 @@ export function createMiddleware(host: MiddlewareHost) {
     try {
       snapshot = snapshotFromRequest(req, NO_BODY, clientIp);
       tx = startTransaction(engine, snapshot, clientIp);
-      if (tx.runPhase(1) || !engine.needsBody || !hasBody(req)) {
+      if (tx.runPhase(1) || !engine.needsBody || !declaresBody(req)) {
         if (!tx.interruption) tx.runPhase(2);
         finish(host, tx, snapshot, res, next);
         return;

@@ -30,7 +30,7 @@ export interface RequestSnapshot {
 
 /** Caps on what is parsed and inspected. Going past one sets an error variable (a finding), never a silent skip. */
 export interface ParseLimits {
-  /** Max number of arguments (query + body); the rest are not collected and ARGS_LIMIT_EXCEEDED is set. */
+  /** Max number of arguments (query + body); the rest are not collected and INBOUND_DATA_ERROR (query) or REQBODY_ERROR (body) is set. */
   readonly maxArgs: number;
   /** Max nesting depth of JSON/XML bodies and `a[b][c]` names; deeper sets REQBODY_ERROR. */
   readonly maxDepth: number;

@@ -1,0 +1,308 @@
+import type { CollectionName } from '../rules/types.js';
+import { utf8ToByteString } from './bytes.js';
+import { parseCookies } from './cookies.js';
+import { defaultBodyProcessor } from './body/content-type.js';
+import { flattenValue, processJson } from './body/json.js';
+import { MULTIPART_FLAG_NAMES, parseMultipart, type MultipartResult } from './body/multipart.js';
+import type { ArgsResult } from './body/types.js';
+import { processUrlEncoded } from './body/urlencoded.js';
+import { parseXml } from './body/xml.js';
+import { parseUrlEncoded, type ParsedArgs } from './query.js';
+import type { BodyProcessorName, ParseLimits, RequestSnapshot, RequestVariables, VarEntry } from './types.js';
+import { parseRequestTarget, type RequestTarget } from './uri.js';
+
+/**
+ * Request collections for one transaction, computed on first use and memoised per collection.
+ *
+ * Semantics (ModSecurity v3 / Coraza, see the per-helper comments for details):
+ * - Scalars are one entry with key ''. REQUEST_URI is the request-target as received (not decoded, without
+ *   `scheme://host`); REQUEST_FILENAME, PATH_INFO and REQUEST_BASENAME are percent-decoded after the path is
+ *   split from the query; QUERY_STRING is raw.
+ * - ARGS_GET come from the query string, ARGS_POST from the body processor; ARGS = GET then POST. Before
+ *   `processBody()` (phase 1) the body-derived collections are empty and ARGS holds only ARGS_GET.
+ * - REQUEST_BODY (after `processBody()`) holds the raw body for URLENCODED, TEXT and NONE; for JSON, XML and
+ *   MULTIPART only when `forceRequestBodyVariable(true)` was called.
+ * - Going past `ParseLimits.maxArgs` sets INBOUND_DATA_ERROR=1 (query) or REQBODY_ERROR=1 with
+ *   REQBODY_ERROR_MSG `... too many arguments` (body); maxArgs counts query and body together.
+ * - `processBody()` only fixes the processor; the parse itself runs on the first read of a body collection.
+ */
+
+const EMPTY: readonly VarEntry[] = Object.freeze([]);
+
+function scalar(value: string): readonly VarEntry[] {
+  return [{ key: '', value }];
+}
+
+function flag(on: boolean): readonly VarEntry[] {
+  return on ? ONE : ZERO;
+}
+
+const ONE: readonly VarEntry[] = Object.freeze([{ key: '', value: '1' }]);
+const ZERO: readonly VarEntry[] = Object.freeze([{ key: '', value: '0' }]);
+
+function namesOf(entries: readonly VarEntry[]): VarEntry[] {
+  return entries.map((e) => ({ key: e.key, value: e.key }));
+}
+
+const PROCESSOR_LABEL: Record<BodyProcessorName, string> = {
+  URLENCODED: 'URLENCODED', MULTIPART: 'Multipart', JSON: 'JSON', XML: 'XML', TEXT: 'TEXT', NONE: 'NONE',
+};
+
+/** Everything the body processor produced. */
+interface BodyState {
+  readonly args: readonly VarEntry[];
+  readonly error: string | null;
+  readonly multipart: MultipartResult | null;
+  readonly xml: readonly VarEntry[];
+}
+
+const NO_BODY: BodyState = { args: EMPTY, error: null, multipart: null, xml: EMPTY };
+
+function nonNegative(n: number): number {
+  return Number.isNaN(n) || n < 0 ? 0 : Math.floor(n);
+}
+
+type Provider = (v: Vars) => readonly VarEntry[];
+
+class Vars implements RequestVariables {
+  private readonly cache = new Map<string, readonly VarEntry[]>();
+  private readonly bodyCache = new Map<string, readonly VarEntry[]>();
+  private targetMemo: RequestTarget | undefined;
+  private queryMemo: ParsedArgs | undefined;
+  private processorMemo: BodyProcessorName | undefined;
+  private bodyMemo: BodyState | undefined;
+  private rawMemo: { buf: Buffer | null; text: string | null } | undefined;
+  private processed = false;
+  private forced = false;
+  readonly maxArgs: number;
+  readonly maxDepth: number;
+  readonly maxParts: number;
+
+  constructor(readonly snapshot: RequestSnapshot, limits: ParseLimits) {
+    this.maxArgs = nonNegative(limits.maxArgs);
+    this.maxDepth = nonNegative(limits.maxDepth);
+    this.maxParts = nonNegative(limits.maxParts);
+  }
+
+  get(collection: CollectionName): readonly VarEntry[] {
+    let name: string = collection;
+    let provider = PROVIDERS.get(name);
+    if (provider === undefined) {
+      name = name.toUpperCase();
+      provider = PROVIDERS.get(name);
+      if (provider === undefined) return EMPTY;
+    }
+    const cache = BODY_DEPENDENT.has(name) ? this.bodyCache : this.cache;
+    let entries = cache.get(name);
+    if (entries === undefined) {
+      try {
+        entries = provider(this);
+      } catch {
+        // Providers are written not to throw; this guards the request path against the unforeseen.
+        entries = EMPTY;
+      }
+      cache.set(name, entries);
+    }
+    return entries;
+  }
+
+  setBodyProcessor(name: BodyProcessorName): void {
+    if (this.processed) return;
+    this.processorMemo = name;
+    this.bodyCache.clear();
+  }
+
+  forceRequestBodyVariable(on: boolean): void {
+    if (this.forced === on) return;
+    this.forced = on;
+    this.bodyCache.delete('REQUEST_BODY');
+  }
+
+  processBody(): void {
+    if (this.processed) return;
+    this.processor();
+    this.processed = true;
+    this.bodyCache.clear();
+  }
+
+  // ------------------------------------------------------------------ internal state used by providers
+
+  get isProcessed(): boolean {
+    return this.processed;
+  }
+
+  get isForced(): boolean {
+    return this.forced;
+  }
+
+  header(lowerName: string): string | undefined {
+    for (const [k, v] of this.snapshot.headers) if (k.length === lowerName.length && k.toLowerCase() === lowerName) return v;
+    return undefined;
+  }
+
+  target(): RequestTarget {
+    return (this.targetMemo ??= parseRequestTarget(this.snapshot.url));
+  }
+
+  query(): ParsedArgs {
+    return (this.queryMemo ??= parseUrlEncoded(this.target().query, this.maxArgs));
+  }
+
+  processor(): BodyProcessorName {
+    return (this.processorMemo ??= defaultBodyProcessor(this.header('content-type')));
+  }
+
+  /** The raw body: `snapshot.body`, else a string/Buffer that an upstream parser left in `parsedBody`. */
+  raw(): { buf: Buffer | null; text: string | null } {
+    if (this.rawMemo === undefined) {
+      const { body, parsedBody } = this.snapshot;
+      let buf: Buffer | null = null;
+      if (body !== undefined) buf = body;
+      else if (typeof parsedBody === 'string') buf = Buffer.from(parsedBody, 'utf8');
+      else if (Buffer.isBuffer(parsedBody)) buf = parsedBody;
+      this.rawMemo = { buf, text: buf === null ? null : buf.toString('latin1') };
+    }
+    return this.rawMemo;
+  }
+
+  body(): BodyState {
+    if (!this.processed) return NO_BODY;
+    return (this.bodyMemo ??= this.runProcessor());
+  }
+
+  private runProcessor(): BodyState {
+    const name = this.processor();
+    const budget = Math.max(0, this.maxArgs - this.query().entries.length);
+    const { buf, text } = this.raw();
+    const label = PROCESSOR_LABEL[name];
+    const withLabel = (r: ArgsResult): BodyState => ({
+      args: r.args,
+      error: r.error === null ? null : `${label} parsing error: ${r.error}`,
+      multipart: null,
+      xml: EMPTY,
+    });
+    if (buf === null || text === null) {
+      const parsed = this.snapshot.parsedBody;
+      if (parsed === undefined || parsed === null || typeof parsed !== 'object') return NO_BODY;
+      const json = name === 'JSON';
+      return withLabel(flattenValue(parsed, {
+        prefix: json ? 'json' : '',
+        style: json ? 'dot' : 'bracket',
+        maxDepth: this.maxDepth,
+        maxArgs: budget,
+        toBytes: utf8ToByteString,
+      }));
+    }
+    switch (name) {
+      case 'URLENCODED': return withLabel(processUrlEncoded(text, budget));
+      case 'JSON': return withLabel(processJson(buf, this.maxDepth, budget));
+      case 'MULTIPART': {
+        const mp = parseMultipart(text, this.header('content-type') ?? '', { maxParts: this.maxParts, maxArgs: budget });
+        return { args: mp.args, error: mp.error === null ? null : `${label} parsing error: ${mp.error}`, multipart: mp, xml: EMPTY };
+      }
+      case 'XML': {
+        const x = parseXml(text, this.maxDepth, this.maxArgs);
+        return { args: EMPTY, error: x.error === null ? null : `${label} parsing error: ${x.error}`, multipart: null, xml: x.entries };
+      }
+      default: return NO_BODY;
+    }
+  }
+
+  requestBody(): readonly VarEntry[] {
+    if (!this.processed) return EMPTY;
+    const name = this.processor();
+    const rawKind = name === 'URLENCODED' || name === 'TEXT' || name === 'NONE';
+    if (!rawKind && !this.forced) return EMPTY;
+    const { text } = this.raw();
+    return text === null ? EMPTY : scalar(text);
+  }
+}
+
+function multipartList(pick: (m: MultipartResult) => readonly VarEntry[]): Provider {
+  return (v) => {
+    const m = v.body().multipart;
+    return m === null ? EMPTY : pick(m);
+  };
+}
+
+function portText(p: number | undefined): string {
+  return p === undefined ? '' : String(p);
+}
+
+/** SERVER_NAME: the Host header without its port (`[::1]:80` gives `[::1]`). */
+function serverName(host: string | undefined): string {
+  if (host === undefined) return '';
+  const h = host.trim();
+  if (h.startsWith('[')) {
+    const close = h.indexOf(']');
+    return close === -1 ? h : h.slice(0, close + 1);
+  }
+  const colon = h.indexOf(':');
+  return colon === -1 ? h : h.slice(0, colon);
+}
+
+const BASE_PROVIDERS: Record<string, Provider> = {
+  REQUEST_METHOD: (v) => scalar(v.snapshot.method),
+  REQUEST_PROTOCOL: (v) => scalar(`HTTP/${v.snapshot.httpVersion}`),
+  REQUEST_LINE: (v) => scalar(`${v.snapshot.method} ${v.snapshot.url} HTTP/${v.snapshot.httpVersion}`),
+  REQUEST_URI: (v) => scalar(v.target().uri),
+  REQUEST_URI_RAW: (v) => scalar(v.snapshot.url),
+  REQUEST_FILENAME: (v) => scalar(v.target().filename),
+  PATH_INFO: (v) => scalar(v.target().filename),
+  REQUEST_BASENAME: (v) => scalar(v.target().basename),
+  QUERY_STRING: (v) => scalar(v.target().query),
+  ARGS_GET: (v) => v.query().entries,
+  ARGS_GET_NAMES: (v) => namesOf(v.query().entries),
+  INBOUND_DATA_ERROR: (v) => flag(v.query().overflow || v.snapshot.bodyComplete === false),
+  REQUEST_HEADERS: (v) => v.snapshot.headers.map(([key, value]) => ({ key, value })),
+  REQUEST_HEADERS_NAMES: (v) => v.snapshot.headers.map(([key]) => ({ key, value: key })),
+  REQUEST_COOKIES: (v) => parseCookies(v.snapshot.headers),
+  REQUEST_COOKIES_NAMES: (v) => namesOf(v.get('REQUEST_COOKIES')),
+  REMOTE_ADDR: (v) => scalar(v.snapshot.remoteAddress),
+  REMOTE_PORT: (v) => scalar(portText(v.snapshot.remotePort)),
+  SERVER_PORT: (v) => scalar(portText(v.snapshot.serverPort)),
+  SERVER_NAME: (v) => scalar(serverName(v.header('host'))),
+  REQUEST_BODY_LENGTH: (v) => scalar(String(v.raw().buf?.length ?? 0)),
+};
+
+const BODY_PROVIDERS: Record<string, Provider> = {
+  ARGS_POST: (v) => v.body().args,
+  ARGS_POST_NAMES: (v) => namesOf(v.body().args),
+  ARGS: (v) => {
+    const post = v.body().args;
+    const get = v.query().entries;
+    return post.length === 0 ? get : get.length === 0 ? post : [...get, ...post];
+  },
+  ARGS_NAMES: (v) => namesOf(v.get('ARGS')),
+  ARGS_COMBINED_SIZE: (v) => {
+    let size = 0;
+    for (const e of v.get('ARGS')) size += e.key.length + e.value.length;
+    return scalar(String(size));
+  },
+  REQUEST_BODY: (v) => v.requestBody(),
+  REQBODY_PROCESSOR: (v) => scalar(v.processor()),
+  REQBODY_ERROR: (v) => flag(v.body().error !== null),
+  REQBODY_PROCESSOR_ERROR: (v) => flag(v.body().error !== null),
+  REQBODY_ERROR_MSG: (v) => scalar(v.body().error ?? ''),
+  XML: (v) => v.body().xml,
+  FILES: multipartList((m) => m.files),
+  FILES_NAMES: multipartList((m) => m.filesNames),
+  FILES_SIZES: multipartList((m) => m.filesSizes),
+  FILES_COMBINED_SIZE: (v) => scalar(String(v.body().multipart?.filesCombinedSize ?? 0)),
+  MULTIPART_PART_HEADERS: multipartList((m) => m.partHeaders),
+  MULTIPART_NAME: multipartList((m) => m.names),
+  MULTIPART_FILENAME: multipartList((m) => m.filenames),
+};
+
+for (const f of MULTIPART_FLAG_NAMES) {
+  BODY_PROVIDERS[f] = (v) => flag(v.body().multipart?.flags[f] ?? false);
+}
+
+const BODY_DEPENDENT: ReadonlySet<string> = new Set(Object.keys(BODY_PROVIDERS));
+/** A Map, not an object: names such as `constructor` (from macros) must not reach Object.prototype. */
+const PROVIDERS: ReadonlyMap<string, Provider> = new Map([...Object.entries(BASE_PROVIDERS), ...Object.entries(BODY_PROVIDERS)]);
+
+/** Creates the lazily computed collections of one request. Never throws on hostile input. */
+export function createRequestVariables(snapshot: RequestSnapshot, limits: ParseLimits): RequestVariables {
+  return new Vars(snapshot, limits);
+}

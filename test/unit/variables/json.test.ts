@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { flattenValue, processJson } from '../../../src/variables/body/json.js';
+import { utf8ToByteString } from '../../../src/variables/bytes.js';
+
+const pairs = (r: { args: { key: string; value: string }[] }): [string, string][] => r.args.map((e) => [e.key, e.value]);
+
+test('processJson: flattens with json. prefix, document order, scalars as text', () => {
+  const cases: [string, [string, string][]][] = [
+    ['{"user":{"name":"x"},"items":[1,"b"]}', [['json.user.name', 'x'], ['json.items.0', '1'], ['json.items.1', 'b']]],
+    ['{"a":true,"b":false,"c":null,"d":1.5e2}', [['json.a', 'true'], ['json.b', 'false'], ['json.c', 'null'], ['json.d', '150']]],
+    ['"just a string"', [['json', 'just a string']]],
+    ['[[1],[2,[3]]]', [['json.0.0', '1'], ['json.1.0', '2'], ['json.1.1.0', '3']]],
+    ['{"a":{},"b":[]}', [['json.a', ''], ['json.b', '']]],
+    // Operator / prototype keys stay visible in names.
+    ['{"user":{"$ne":null},"$where":"1","__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}}}',
+      [['json.user.$ne', 'null'], ['json.$where', '1'], ['json.__proto__.isAdmin', 'true'], ['json.constructor.prototype.x', '1']]],
+    // \u escapes are decoded (HARDENING §2.6) and non-ASCII becomes UTF-8 bytes.
+    ['{"q":"\\u0027 OR 1=1--","\\u0075ser":"\\u00e9"}', [['json.q', "' OR 1=1--"], ['json.user', '\xc3\xa9']]],
+    // Duplicate keys: JSON.parse keeps the last one only (documented limit).
+    ['{"role":"user","role":"admin"}', [['json.role', 'admin']]],
+  ];
+  for (const [text, want] of cases) {
+    const r = processJson(Buffer.from(text, 'utf8'), 512, 1000);
+    assert.equal(r.error, null, text);
+    assert.deepEqual(pairs(r), want, text);
+  }
+});
+
+test('processJson: raw UTF-8 and invalid UTF-8 bytes reach the rules as bytes', () => {
+  const utf8 = processJson(Buffer.from('{"k":"\u2018x"}', 'utf8'), 512, 10);
+  assert.deepEqual(pairs(utf8), [['json.k', '\xe2\x80\x98x']]);
+  // Overlong / invalid sequences are kept byte for byte instead of becoming U+FFFD.
+  const bad = processJson(Buffer.concat([Buffer.from('{"k":"'), Buffer.from([0xc0, 0xa7, 0xff]), Buffer.from('","e":"\\u20ac"}')]), 512, 10);
+  assert.equal(bad.error, null);
+  assert.deepEqual(pairs(bad), [['json.k', '\xc0\xa7\xff'], ['json.e', '\xe2\x82\xac']]);
+  // A UTF-8 BOM is tolerated.
+  assert.deepEqual(pairs(processJson(Buffer.from('\ufeff{"a":1}', 'utf8'), 512, 10)), [['json.a', '1']]);
+});
+
+test('processJson: invalid JSON is an error, never a throw; empty body is not', () => {
+  for (const text of ['{', '{"a":}', "{'a':1}", 'nul', '   ', '{"a":1}}', '\x00']) {
+    const r = processJson(Buffer.from(text, 'latin1'), 512, 1000);
+    assert.notEqual(r.error, null, JSON.stringify(text));
+    assert.deepEqual(r.args, []);
+  }
+  assert.deepEqual(processJson(Buffer.alloc(0), 512, 1000), { args: [], error: null });
+});
+
+test('processJson: 10k-deep arrays do not overflow the stack; depth beyond the limit is an error', () => {
+  const d = 10_000;
+  const r = processJson(Buffer.from(`${'['.repeat(d)}"deep"${']'.repeat(d)}`), 512, 1000);
+  assert.match(r.error ?? '', /deeper than 512/);
+  assert.deepEqual(r.args, []);
+  // Shallow siblings of a too-deep branch are still collected.
+  const mixed = processJson(Buffer.from(`{"ok":"yes","deep":${'['.repeat(5)}1${']'.repeat(5)}}`), 3, 1000);
+  assert.match(mixed.error ?? '', /deeper than 3/);
+  assert.deepEqual(pairs(mixed), [['json.ok', 'yes']]);
+  // Exactly at the limit is fine.
+  const exact = processJson(Buffer.from('[[["x"]]]'), 3, 1000);
+  assert.equal(exact.error, null);
+  assert.deepEqual(pairs(exact), [['json.0.0.0', 'x']]);
+});
+
+test('processJson: more leaves than maxArgs are capped and flagged', () => {
+  const big = JSON.stringify(Array.from({ length: 100_000 }, (_, i) => i));
+  const r = processJson(Buffer.from(big), 512, 1000);
+  assert.equal(r.error, 'too many arguments');
+  assert.equal(r.args.length, 1000);
+  assert.deepEqual(r.args[999], { key: 'json.999', value: '999' });
+  assert.equal(processJson(Buffer.from('[1,2]'), 512, 2).error, null);
+});
+
+test('processJson: 1 MB body in well under a second', () => {
+  const obj = { data: 'x'.repeat(1024 * 1024), n: [1, 2, 3] };
+  const t0 = performance.now();
+  const r = processJson(Buffer.from(JSON.stringify(obj)), 512, 1000);
+  assert.ok(performance.now() - t0 < 1000);
+  assert.equal(r.args[0]?.value.length, 1024 * 1024);
+  assert.equal(r.args.length, 4);
+});
+
+test('flattenValue: qs-style names for parsed bodies, Buffers and Dates as leaves, cycles bounded', () => {
+  const parsed = { a: { b: ['x', 'y'] }, __proto_: 1, buf: Buffer.from([0xde, 0xad]), when: new Date(0), skip: undefined, fn: () => 1 };
+  const r = flattenValue(parsed, { prefix: '', style: 'bracket', maxDepth: 32, maxArgs: 100, toBytes: utf8ToByteString });
+  assert.equal(r.error, null);
+  assert.deepEqual(pairs(r), [['a[b][0]', 'x'], ['a[b][1]', 'y'], ['__proto_', '1'], ['buf', '\xde\xad'], ['when', '1970-01-01T00:00:00.000Z']]);
+  const cyclic: Record<string, unknown> = { v: 'leaf' };
+  cyclic.self = cyclic;
+  const c = flattenValue(cyclic, { prefix: '', style: 'bracket', maxDepth: 5, maxArgs: 100, toBytes: utf8ToByteString });
+  assert.match(c.error ?? '', /deeper than 5/);
+  assert.equal(c.args.length, 5);
+  const throwing = { get boom(): string { throw new Error('nope'); }, ok: 'x' };
+  const t = flattenValue(throwing, { prefix: '', style: 'bracket', maxDepth: 5, maxArgs: 100, toBytes: utf8ToByteString });
+  assert.match(t.error ?? '', /nope/);
+});
