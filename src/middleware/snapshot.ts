@@ -1,0 +1,53 @@
+import type { IncomingMessage } from 'node:http';
+import type { RequestSnapshot } from '../variables/types.js';
+import type { BodyCapture } from './body.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Builds the engine's framework-independent view of a request. `url` is the raw request-target
+ * (`originalUrl` under Express, which mounts rewrite `req.url`); headers are `rawHeaders` pairs in arrival
+ * order and original case. `clientIp` is the address resolved through trusted proxies, when the caller has
+ * one; otherwise the socket's peer address.
+ */
+export function snapshotFromRequest(req: IncomingMessage, capture: BodyCapture, clientIp?: string): RequestSnapshot {
+  const socket = req.socket as IncomingMessage['socket'] | null | undefined;
+  const snap: Mutable<RequestSnapshot> = {
+    method: req.method ?? 'GET',
+    url: requestTarget(req),
+    httpVersion: req.httpVersion || '1.1',
+    headers: headerPairs(req.rawHeaders),
+    remoteAddress: clientIp ?? socket?.remoteAddress ?? '',
+  };
+  const remotePort = socket?.remotePort;
+  if (remotePort !== undefined) snap.remotePort = remotePort;
+  const serverPort = socket?.localPort;
+  if (serverPort !== undefined) snap.serverPort = serverPort;
+  if (capture.body !== undefined) {
+    snap.body = capture.body;
+    snap.bodyComplete = capture.complete;
+  }
+  if (capture.consumed) {
+    const parsed = (req as IncomingMessage & { body?: unknown }).body;
+    if (parsed !== undefined) snap.parsedBody = parsed;
+  }
+  return snap;
+}
+
+function requestTarget(req: IncomingMessage): string {
+  const original = (req as IncomingMessage & { originalUrl?: unknown }).originalUrl;
+  if (typeof original === 'string') return original;
+  return req.url ?? '/';
+}
+
+/** `rawHeaders` is a flat [name, value, name, value, ...] list; an odd trailing name is dropped. */
+export function headerPairs(raw: readonly string[] | undefined): [string, string][] {
+  const out: [string, string][] = [];
+  if (raw === undefined) return out;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i];
+    const value = raw[i + 1];
+    if (name !== undefined && value !== undefined) out.push([name, value]);
+  }
+  return out;
+}
