@@ -213,6 +213,12 @@ export class Transaction implements MacroScope {
     const op = rule.operator ?? this.dynamicOperator(rule);
     const captures = rule.spec.capture ? this.captureBuf : undefined;
     const targets = rule.targets;
+    if (targets.length === 0) {
+      // SecAction (and target-less rules): the operator runs once, on an empty value.
+      let r = op.test('', captures);
+      if (rule.negate) r = !r;
+      return r ? [] : null;
+    }
     for (let t = 0; t < targets.length; t++) {
       const target = targets[t]!;
       const entries = this.collect(target, rule);
