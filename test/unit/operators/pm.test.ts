@@ -1,4 +1,5 @@
 import { describe, it } from 'node:test';
+import { CRS_DIR } from '../../helpers/crs.js';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,7 +119,7 @@ describe('@pmFromFile', () => {
     assert.equal(op.test('gamma'), false);
   });
 
-  const crsDir = '/work/shared/crs/rules';
+  const crsDir = `${CRS_DIR ?? '/nonexistent'}/rules`;
   it('loads CRS scanners-user-agents.data', { skip: !existsSync(join(crsDir, 'scanners-user-agents.data')) }, () => {
     const op = pmFromFileOperator('scanners-user-agents.data', { baseDir: crsDir });
     assert.deepEqual(run(op, 'Mozilla/5.00 (Nikto/2.1.6) (Evasions:None) (Test:003175)').captures, ['Nikto']);

@@ -2,10 +2,11 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { CRS_DIR } from '../../helpers/crs.js';
 import { loadSecLangFiles } from '../../../src/seclang/parse.js';
 import { isMarker, type RuleSource, type RuleSpec } from '../../../src/rules/types.js';
 
-const CRS = '/work/shared/crs';
+const CRS = CRS_DIR ?? '../shared/crs (not found)';
 const present = existsSync(join(CRS, 'rules')) && existsSync(join(CRS, 'crs-setup.conf.example'));
 const skip = present ? false : `CRS not found at ${CRS}: skipping the CRS load test`;
 
