@@ -142,7 +142,7 @@ export function portcullis(options?: PortcullisOptions): Portcullis {
         const { body: _body, bodyComplete: _complete, ...head } = snapshot;
         const tx = startTransaction(current, head, ip);
         if (!tx.runPhase(1)) {
-          if (snapshot.body) attachBody(current, tx, snapshot);
+          if (snapshot.body) attachBody(tx, snapshot);
           tx.runPhase(2);
         }
         const verdict = verdictOf(tx);

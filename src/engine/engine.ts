@@ -95,9 +95,9 @@ export function startTransaction(engine: Engine, snapshot: RequestSnapshot, clie
   return tx;
 }
 
-/** Gives the transaction the request body before phase 2. */
-export function attachBody(engine: Engine, tx: Transaction, snapshot: RequestSnapshot): void {
-  tx.vars = createRequestVariables(snapshot, engine.parseLimits);
+/** Gives the transaction the request body before phase 2 (phase-1 variables and ctl choices are kept). */
+export function attachBody(tx: Transaction, snapshot: RequestSnapshot): void {
+  tx.vars.setBody(snapshot);
 }
 
 export interface Verdict {

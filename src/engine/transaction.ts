@@ -71,7 +71,7 @@ function inRanges(id: number, ranges: readonly (readonly [number, number])[]): b
 export class Transaction implements MacroScope {
   readonly ruleset: CompiledRuleset;
   readonly settings: EngineSettings;
-  vars: RequestVariables;
+  readonly vars: RequestVariables;
   readonly tx = new Map<string, string>();
   /** Rules that logged a match, in order. */
   readonly matches: RuleMatch[] = [];

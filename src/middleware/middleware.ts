@@ -108,7 +108,7 @@ export function createMiddleware(host: MiddlewareHost) {
         if (capture.timedOut) { finish(host, tx, snapshot, res, next, limitVerdict(tx, 408)); return; }
         if (capture.tooLarge && limits.bodyOverflow === 'reject') { finish(host, tx, snapshot, res, next, limitVerdict(tx, 413)); return; }
         const full = snapshotFromRequest(req, capture, clientIp);
-        attachBody(engine, tx, full);
+        attachBody(tx, full);
         if (!capture.complete || capture.encodingError) tx.tx.set('portcullis_body_incomplete', '1');
         tx.runPhase(2);
         finish(host, tx, full, res, next);

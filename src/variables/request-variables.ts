@@ -78,7 +78,7 @@ class Vars implements RequestVariables {
   readonly maxDepth: number;
   readonly maxParts: number;
 
-  constructor(readonly snapshot: RequestSnapshot, limits: ParseLimits) {
+  constructor(public snapshot: RequestSnapshot, limits: ParseLimits) {
     this.maxArgs = nonNegative(limits.maxArgs);
     this.maxDepth = nonNegative(limits.maxDepth);
     this.maxParts = nonNegative(limits.maxParts);
@@ -116,6 +116,20 @@ class Vars implements RequestVariables {
     if (this.forced === on) return;
     this.forced = on;
     this.bodyCache.delete('REQUEST_BODY');
+  }
+
+  setBody(body: Pick<RequestSnapshot, 'body' | 'bodyComplete' | 'parsedBody'>): void {
+    const { body: _b, bodyComplete: _c, parsedBody: _p, ...head } = this.snapshot;
+    this.snapshot = {
+      ...head,
+      ...(body.body !== undefined ? { body: body.body } : {}),
+      ...(body.bodyComplete !== undefined ? { bodyComplete: body.bodyComplete } : {}),
+      ...(body.parsedBody !== undefined ? { parsedBody: body.parsedBody } : {}),
+    };
+    this.rawMemo = undefined;
+    this.bodyMemo = undefined;
+    this.bodyCache.clear();
+    this.cache.delete('INBOUND_DATA_ERROR'); // depends on bodyComplete
   }
 
   processBody(): void {

@@ -59,6 +59,11 @@ export interface RequestVariables {
   setBodyProcessor(name: BodyProcessorName): void;
   /** Makes REQUEST_BODY available even when a processor parsed the body (`ctl:forceRequestBodyVariable`). */
   forceRequestBodyVariable(on: boolean): void;
+  /**
+   * Hands over the request body once it has been read (after phase 1). Collections already computed from the
+   * request line and headers, and phase-1 choices (body processor, forced REQUEST_BODY), are kept.
+   */
+  setBody(body: Pick<RequestSnapshot, 'body' | 'bodyComplete' | 'parsedBody'>): void;
   /** Runs the body processor now (phase 2 start); errors land in REQBODY_ERROR / MULTIPART_* variables. */
   processBody(): void;
 }

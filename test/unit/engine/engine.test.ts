@@ -196,6 +196,16 @@ describe('engine: bodies', () => {
     assert.equal((await waf([rule(false)]).inspect(get('/?a=ABC'))).action, 'pass');
   });
 
+  test('a phase-1 ctl:requestBodyProcessor still holds when the body arrives in phase 2', async () => {
+    const w = waf([
+      { id: 3005, phase: 1, targets: 'REQUEST_FILENAME', operator: '@streq /form', action: 'pass', ctl: [{ kind: 'requestBodyProcessor', value: 'URLENCODED' }] },
+      { id: 3006, targets: 'ARGS:a', operator: /evil/, severity: 'critical' },
+    ]);
+    const post = (url: string) => ({ method: 'POST', url, headers: { 'content-type': 'text/plain' }, body: 'a=evil' });
+    assert.equal((await w.inspect(post('/form'))).action, 'block');
+    assert.equal((await w.inspect(post('/other'))).action, 'pass');
+  });
+
   test('secret-looking targets are redacted in reports', async () => {
     const w = waf([{ id: 3004, targets: 'ARGS', operator: /'/, severity: 'critical' }]);
     const r = await w.inspect(get("/?password=it's-secret"));
