@@ -75,7 +75,8 @@ export interface CompiledRuleset {
   readonly readsCollections: ReadonlySet<string>;
 }
 
-function compileKeySelector(sel: KeySelector, where: string): KeyTest | null {
+/** Compiles a key selector; null means "every key". Also used for exclusions decided per transaction. */
+export function compileKeySelector(sel: KeySelector, where: string): KeyTest | null {
   switch (sel.kind) {
     case 'all':
       return null;

@@ -3,9 +3,10 @@ import type { RuleMatch } from '../alerts/types.js';
 import { compileOperator } from '../operators/registry.js';
 import type { CompiledOperator } from '../operators/types.js';
 import { applyChain, applyChainSteps, createTransformCache, type TransformCache } from '../transforms/cache.js';
+import { inRanges } from '../rules/ids.js';
 import type { CtlSpec, Phase, Severity, TargetSpec } from '../rules/types.js';
 import type { RequestVariables, VarEntry } from '../variables/types.js';
-import type { CompiledRule, CompiledRuleset, CompiledTarget, KeyTest } from './compile.js';
+import { compileKeySelector, type CompiledRule, type CompiledRuleset, type CompiledTarget, type KeyTest } from './compile.js';
 import type { MacroScope } from './macros.js';
 import { redactValue, toDisplayText } from './redact.js';
 
@@ -57,11 +58,6 @@ function severityKey(s: Severity | undefined): 'critical' | 'error' | 'warning' 
     case 'notice': return 'notice';
     default: return null;
   }
-}
-
-function inRanges(id: number, ranges: readonly (readonly [number, number])[]): boolean {
-  for (const [lo, hi] of ranges) if (id >= lo && id <= hi) return true;
-  return false;
 }
 
 /**
@@ -520,16 +516,7 @@ export class Transaction implements MacroScope {
       map.set(r, byColl);
     }
     const list: KeyTest[] = byColl.get(t.collection) ?? [];
-    const sel = t.selector;
-    if (sel.kind === 'key') {
-      const want = sel.name.toLowerCase();
-      list.push((k) => k.toLowerCase() === want);
-    } else if (sel.kind === 'regex') {
-      const re = new RegExp(sel.pattern, 'is');
-      list.push((k) => re.test(k));
-    } else {
-      list.push(() => true);
-    }
+    list.push(compileKeySelector(t.selector, `exclusion of ${t.collection}`) ?? (() => true));
     byColl.set(t.collection, list);
   }
 

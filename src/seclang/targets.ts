@@ -64,6 +64,4 @@ export function parseIdRanges(text: string): [number, number][] {
   return out;
 }
 
-export function inRanges(id: number, ranges: readonly (readonly [number, number])[]): boolean {
-  return ranges.some(([lo, hi]) => id >= lo && id <= hi);
-}
+export { inRanges } from '../rules/ids.js';
