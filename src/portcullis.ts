@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Alert, AlertAction, RuleMatch } from './alerts/types.js';
-import { attachBody, buildAlert, buildEngine, startTransaction, verdictOf, type Engine } from './engine/engine.js';
+import { attachBody, buildEngine, concludeTransaction, startTransaction, type Engine } from './engine/engine.js';
 import { PortcullisError } from './errors.js';
 import { createMiddleware, type NextFunction } from './middleware/middleware.js';
 import { resolveOptions, type PortcullisOptions, type ResolvedConfig } from './options.js';
+import { utf8ToByteString } from './variables/bytes.js';
 import type { RequestSnapshot } from './variables/types.js';
 
 /** A request for `waf.inspect()`: the engine without HTTP (CLI, log replay, tests). */
@@ -49,12 +50,6 @@ export interface Portcullis extends EventEmitter<PortcullisEvents> {
   readonly rulesVersion: string;
 }
 
-/** Converts a JS string to a byte string (UTF-8 bytes as latin1 chars) when it holds non-latin1 text. */
-function toBytes(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return /[^\x00-\x7f]/.test(s) ? Buffer.from(s, 'utf8').toString('latin1') : s;
-}
-
 function snapshotFromLike(r: RequestLike): RequestSnapshot {
   if (!r || typeof r.method !== 'string' || typeof r.url !== 'string') {
     throw new PortcullisError('ERR_PORTCULLIS_INSPECT_INPUT', 'inspect() needs { method, url }');
@@ -62,11 +57,11 @@ function snapshotFromLike(r: RequestLike): RequestSnapshot {
   const headers: [string, string][] = [];
   let hasType = false;
   if (Array.isArray(r.headers)) {
-    for (const [k, v] of r.headers as readonly (readonly [string, string])[]) headers.push([k, toBytes(String(v))]);
+    for (const [k, v] of r.headers as readonly (readonly [string, string])[]) headers.push([k, utf8ToByteString(String(v))]);
   } else if (r.headers) {
     for (const [k, v] of Object.entries(r.headers)) {
       if (v === undefined) continue;
-      for (const one of typeof v === 'string' ? [v] : v) headers.push([k, toBytes(String(one))]);
+      for (const one of typeof v === 'string' ? [v] : v) headers.push([k, utf8ToByteString(String(one))]);
     }
   }
   for (const [k] of headers) if (k.toLowerCase() === 'content-type') hasType = true;
@@ -82,7 +77,7 @@ function snapshotFromLike(r: RequestLike): RequestSnapshot {
   }
   return {
     method: r.method,
-    url: toBytes(r.url),
+    url: utf8ToByteString(r.url),
     httpVersion: r.httpVersion ?? '1.1',
     headers,
     remoteAddress: r.remoteAddress ?? '127.0.0.1',
@@ -101,13 +96,16 @@ export function portcullis(options?: PortcullisOptions): Portcullis {
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
+  /** Events are only emitted (and so only built into listeners' hands) when someone listens. */
+  const report = (kind: 'alert' | 'block', alert: Alert): void => {
+    if (waf.listenerCount(kind) > 0) waf.emit(kind, alert);
+  };
+
   const middleware = createMiddleware({
     engine: () => engine,
     limits: config.limits,
     isClosed: () => closed,
-    report(kind, alert) {
-      if (waf.listenerCount(kind) > 0) waf.emit(kind, alert);
-    },
+    report,
     fail(err) {
       if (waf.listenerCount('error') > 0) waf.emit('error', err instanceof Error ? err : new Error(String(err)));
     },
@@ -145,11 +143,10 @@ export function portcullis(options?: PortcullisOptions): Portcullis {
           if (snapshot.body) attachBody(tx, snapshot);
           tx.runPhase(2);
         }
-        const verdict = verdictOf(tx);
-        if (tx.matches.length > 0 || verdict.action !== 'pass') {
-          const alert = buildAlert(tx, snapshot, verdict);
-          if (waf.listenerCount('alert') > 0) waf.emit('alert', alert);
-          if (verdict.action === 'block' && waf.listenerCount('block') > 0) waf.emit('block', alert);
+        const { verdict, alert } = concludeTransaction(tx, snapshot);
+        if (alert) {
+          report('alert', alert);
+          if (verdict.action === 'block') report('block', alert);
         }
         return {
           action: verdict.action,

@@ -136,3 +136,13 @@ export function buildAlert(tx: Transaction, snapshot: RequestSnapshot, verdict: 
     rulesVersion: tx.ruleset.version,
   };
 }
+
+/**
+ * Ends a transaction: its verdict, and the alert when anything matched or the request is stopped
+ * (null otherwise). The one place middleware and inspect() both decide from.
+ */
+export function concludeTransaction(tx: Transaction, snapshot: RequestSnapshot, forced?: Verdict): { verdict: Verdict; alert: Alert | null } {
+  const verdict = forced ?? verdictOf(tx);
+  const alert = tx.matches.length > 0 || verdict.action !== 'pass' ? buildAlert(tx, snapshot, verdict) : null;
+  return { verdict, alert };
+}

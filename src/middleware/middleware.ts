@@ -14,7 +14,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Alert } from '../alerts/types.js';
-import { attachBody, buildAlert, startTransaction, verdictOf, type Engine, type Verdict } from '../engine/engine.js';
+import { attachBody, concludeTransaction, startTransaction, type Engine, type Verdict } from '../engine/engine.js';
 import type { Transaction } from '../engine/transaction.js';
 import type { ResolvedLimits } from '../options.js';
 import type { RequestSnapshot } from '../variables/types.js';
@@ -44,9 +44,8 @@ export function clientIpOf(req: IncomingMessage): string {
 }
 
 function finish(host: MiddlewareHost, tx: Transaction, snapshot: RequestSnapshot, res: ServerResponse, next: NextFunction, forced?: Verdict): void {
-  const verdict = forced ?? verdictOf(tx);
-  if (tx.matches.length > 0 || verdict.action !== 'pass') {
-    const alert = buildAlert(tx, snapshot, verdict);
+  const { verdict, alert } = concludeTransaction(tx, snapshot, forced);
+  if (alert) {
     host.report('alert', alert);
     if (verdict.action === 'block') {
       host.report('block', alert);
