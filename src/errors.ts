@@ -29,3 +29,9 @@ export class PortcullisError extends Error {
     this.code = code;
   }
 }
+
+/** An error's message without the ` [ERR_PORTCULLIS_...]` suffix PortcullisError adds (for re-wrapping with context). */
+export function bareMessage(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.replace(/ \[ERR_PORTCULLIS_[A-Z_]+\]$/, '');
+}

@@ -1,4 +1,4 @@
-import { PortcullisError } from '../errors.js';
+import { bareMessage, PortcullisError } from '../errors.js';
 import { compileOperator } from '../operators/registry.js';
 import type { CompiledOperator, OperatorCompileContext } from '../operators/types.js';
 import { compileChain, type CompiledChain } from '../transforms/cache.js';
@@ -104,7 +104,7 @@ function compileTransforms(names: readonly string[], where: string): CompiledCha
   try {
     return compileChain(names);
   } catch (err) {
-    throw new PortcullisError('ERR_PORTCULLIS_RULE_TRANSFORM', `${where}: ${(err as Error).message.replace(/ \[ERR_[A-Z_]+\]$/, '')}`);
+    throw new PortcullisError('ERR_PORTCULLIS_RULE_TRANSFORM', `${where}: ${bareMessage(err)}`);
   }
 }
 
@@ -145,7 +145,7 @@ function compileRule(spec: RuleSpec, index: number, ctx: OperatorCompileContext,
       operator = compileOperator(op.name, op.param, ctx, op.flags);
     } catch (err) {
       if (err instanceof PortcullisError) {
-        throw new PortcullisError(err.code, `${where}: ${err.message.replace(/ \[ERR_[A-Z_]+\]$/, '')}`);
+        throw new PortcullisError(err.code, `${where}: ${bareMessage(err)}`);
       }
       throw err;
     }

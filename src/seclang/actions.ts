@@ -1,8 +1,8 @@
-import { PortcullisError } from '../errors.js';
+import { bareMessage, PortcullisError } from '../errors.js';
 import { parseSetVar } from '../rules/define.js';
 import type { CtlSpec, Disruptive, Phase, SetVarSpec, Severity } from '../rules/types.js';
 import { SEVERITIES } from '../rules/types.js';
-import { bareMessage, parseIdRanges, parseSecLangTarget } from './targets.js';
+import { parseIdRanges, parseSecLangTarget } from './targets.js';
 
 /**
  * SecLang action lists (`"id:1,phase:2,t:none,msg:'a, b',block"`), NOTES.md §4.4-4.5.4.

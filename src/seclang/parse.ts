@@ -1,11 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { PortcullisError } from '../errors.js';
+import { bareMessage, PortcullisError } from '../errors.js';
 import type { RuleSource } from '../rules/types.js';
 import { continuesChain, createParserState, directiveHandler, type DirectiveContext, type ParserState } from './directives.js';
 import { splitArguments, splitLogicalLines, syntaxError, where, type Location } from './lexer.js';
 import { expandGlob, hasGlob } from './glob.js';
-import { bareMessage } from './targets.js';
 
 export interface SecLangOptions {
   /** Name used in error messages and `RuleSpec.source` (default `<inline>`); its directory anchors Include. */

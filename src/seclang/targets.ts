@@ -1,14 +1,10 @@
-import { PortcullisError } from '../errors.js';
+import { bareMessage, PortcullisError } from '../errors.js';
 import { parseTarget, splitTargetList } from '../rules/targets.js';
 import type { TargetSpec } from '../rules/types.js';
 import { where, type Location } from './lexer.js';
 import { translatePcre } from './regex.js';
 
 /** Drops the ` [ERR_…]` suffix PortcullisError adds, so a re-thrown message does not carry two codes. */
-export function bareMessage(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.replace(/ \[ERR_PORTCULLIS_[A-Z_]+\]$/, '');
-}
 
 /**
  * Re-throws `err` with `file:line` in front. Regex translation errors keep their code; everything else becomes
