@@ -5,7 +5,7 @@ import { isMarker } from '../rules/types.js';
 import { parseActions, parseRuleEngineValue, type ActionSet } from './actions.js';
 import { where, type Location } from './lexer.js';
 import {
-  buildChain, checkLinkActions, paranoiaFromTags, parseSecLangOperator, SEC_ACTION_OPERATOR,
+  buildChain, checkLinkActions, paranoiaFromTags, parseSecLangOperator, SEC_ACTION_OPERATOR, writtenActions,
   type DefaultAction, type PendingRule,
 } from './rule-builder.js';
 import { inRanges, parseIdRanges, parseSecLangTargets, rethrowAt } from './targets.js';
@@ -225,16 +225,8 @@ function applyActionUpdate(rule: RuleSpec, a: ActionSet, isHead: boolean, loc: L
     ...(paranoiaLevel !== undefined ? { paranoiaLevel } : {}),
     ...(disruptive !== undefined ? { disruptive } : {}),
     ...(disruptive === 'redirect' && redirectUrl !== undefined ? { redirectUrl } : {}),
-    ...(a.msg !== undefined ? { msg: a.msg } : {}),
-    ...(a.logdata !== undefined ? { logdata: a.logdata } : {}),
-    ...(a.severity !== undefined ? { severity: a.severity } : {}),
+    ...writtenActions(a),
     ...(a.status !== undefined ? { status: a.status } : {}),
-    ...(a.skipAfter !== undefined ? { skipAfter: a.skipAfter } : {}),
-    ...(a.skip !== undefined ? { skip: a.skip } : {}),
-    ...(a.ver !== undefined ? { ver: a.ver } : {}),
-    ...(a.rev !== undefined ? { rev: a.rev } : {}),
-    ...(a.maturity !== undefined ? { maturity: a.maturity } : {}),
-    ...(a.accuracy !== undefined ? { accuracy: a.accuracy } : {}),
   };
 }
 

@@ -92,6 +92,23 @@ interface BuildContext {
   readonly head: boolean;
 }
 
+type WrittenActions = Partial<Pick<RuleSpec, 'msg' | 'logdata' | 'severity' | 'skipAfter' | 'skip' | 'ver' | 'rev' | 'maturity' | 'accuracy'>>;
+
+/** The single-valued actions a rule carries only when written (so exactOptionalPropertyTypes holds). */
+export function writtenActions(a: ActionSet): WrittenActions {
+  return {
+    ...(a.msg !== undefined ? { msg: a.msg } : {}),
+    ...(a.logdata !== undefined ? { logdata: a.logdata } : {}),
+    ...(a.severity !== undefined ? { severity: a.severity } : {}),
+    ...(a.skipAfter !== undefined ? { skipAfter: a.skipAfter } : {}),
+    ...(a.skip !== undefined ? { skip: a.skip } : {}),
+    ...(a.ver !== undefined ? { ver: a.ver } : {}),
+    ...(a.rev !== undefined ? { rev: a.rev } : {}),
+    ...(a.maturity !== undefined ? { maturity: a.maturity } : {}),
+    ...(a.accuracy !== undefined ? { accuracy: a.accuracy } : {}),
+  };
+}
+
 /** Builds one RuleSpec (without its `chain`) from parsed pieces and the phase's default action. */
 export function buildRule(p: PendingRule, ctx: BuildContext): RuleSpec {
   const a = p.actions;
@@ -123,19 +140,11 @@ export function buildRule(p: PendingRule, ctx: BuildContext): RuleSpec {
     setvars: [...a.setvars],
     ctls: [...a.ctls],
     source: { file: p.loc.file, line: p.loc.line },
-    ...(a.msg !== undefined ? { msg: a.msg } : {}),
-    ...(a.logdata !== undefined ? { logdata: a.logdata } : {}),
-    ...(a.severity !== undefined ? { severity: a.severity } : {}),
+    ...writtenActions(a),
     ...(paranoiaLevel !== undefined ? { paranoiaLevel } : {}),
     ...(disruptive !== undefined ? { disruptive } : {}),
     ...(status !== undefined ? { status } : {}),
     ...(redirectUrl !== undefined && disruptive === 'redirect' ? { redirectUrl } : {}),
-    ...(a.skipAfter !== undefined ? { skipAfter: a.skipAfter } : {}),
-    ...(a.skip !== undefined ? { skip: a.skip } : {}),
-    ...(a.ver !== undefined ? { ver: a.ver } : {}),
-    ...(a.rev !== undefined ? { rev: a.rev } : {}),
-    ...(a.maturity !== undefined ? { maturity: a.maturity } : {}),
-    ...(a.accuracy !== undefined ? { accuracy: a.accuracy } : {}),
   };
   return spec;
 }
