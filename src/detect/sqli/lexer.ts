@@ -1,3 +1,4 @@
+import type { TokenFields } from './types.js';
 /**
  * Raw SQL lexer for the SQLi detector: one forward pass over a byte string, one token per call.
  *
@@ -14,20 +15,8 @@
 /** Raw token kinds. Words are classified later; the other letters are final (see `stream.ts`). */
 export type RawKind = 'w' | 's' | 'n' | 'v' | 'o' | '&' | '!' | '(' | ')' | ',' | ';' | 'c' | '?';
 
-export interface RawToken {
+export interface RawToken extends TokenFields {
   kind: RawKind;
-  /** Upper-cased text for words/operators; string content (no quotes) for strings; at most 64 chars. */
-  value: string;
-  /** Full length of the source text of the value (strings: content length). */
-  len: number;
-  /** Strings: the closing quote was found. */
-  closed: boolean;
-  /** Strings: the quote char code (0 for the context-opening string of a quoted context). */
-  quote: number;
-  /** The token came from inside a MySQL versioned comment `/*! ... *\/`. */
-  versioned: boolean;
-  /** Logical operator written as a symbol (`||`, `&&`) rather than a word. */
-  symbolic: boolean;
 }
 
 const VALUE_CAP = 64;

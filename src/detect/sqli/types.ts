@@ -23,20 +23,24 @@
 export type TokenType =
   | 's' | 'n' | 'v' | 'b' | 'f' | 'k' | 'E' | 'U' | '&' | '!' | 'o' | '(' | ')' | ',' | ';' | 'c' | '?';
 
-export interface SqlToken {
-  type: TokenType;
-  /** Upper-cased word/operator, or string content; capped at 64 chars. */
+/** What the lexer and the classified token stream both know about a token. */
+export interface TokenFields {
+  /** Upper-cased word/operator, or string content (no quotes); capped at 64 chars. */
   value: string;
-  /** Full source length of the value. */
+  /** Full source length of the value (strings: content length). */
   len: number;
-  /** Strings: closing quote present. */
+  /** Strings: the closing quote was found. */
   closed: boolean;
-  /** Strings: opening quote char code (0 for the string that opens a quoted context). */
+  /** Strings: the opening quote char code (0 for the string that opens a quoted context). */
   quote: number;
-  /** Produced inside a MySQL versioned comment. */
+  /** Produced inside a MySQL versioned comment `/*! ... *\/`. */
   versioned: boolean;
-  /** `&&` / `||` rather than AND / OR. */
+  /** Logical operator written as a symbol (`||`, `&&`) rather than a word. */
   symbolic: boolean;
+}
+
+export interface SqlToken extends TokenFields {
+  type: TokenType;
 }
 
 /** Random access to the token sequence, relative to some position. `at` is undefined past the end. */
