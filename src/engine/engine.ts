@@ -96,8 +96,8 @@ export function startTransaction(engine: Engine, snapshot: RequestSnapshot, clie
 }
 
 /** Gives the transaction the request body before phase 2 (phase-1 variables and ctl choices are kept). */
-export function attachBody(tx: Transaction, snapshot: RequestSnapshot): void {
-  tx.vars.setBody(snapshot);
+export function attachBody(tx: Transaction, body: Pick<RequestSnapshot, 'body' | 'bodyComplete' | 'parsedBody'>): void {
+  tx.vars.setBody(body);
 }
 
 export interface Verdict {

@@ -4,7 +4,7 @@ import { compileOperator } from '../operators/registry.js';
 import type { CompiledOperator } from '../operators/types.js';
 import { applyChain, applyChainSteps, createTransformCache, type TransformCache } from '../transforms/cache.js';
 import { inRanges } from '../rules/ids.js';
-import type { CtlSpec, Phase, Severity, TargetSpec } from '../rules/types.js';
+import { SEVERITIES, type CtlSpec, type Phase, type Severity, type TargetSpec } from '../rules/types.js';
 import type { RequestVariables, VarEntry } from '../variables/types.js';
 import { compileKeySelector, type CompiledRule, type CompiledRuleset, type CompiledTarget, type KeyTest } from './compile.js';
 import type { MacroScope } from './macros.js';
@@ -331,8 +331,7 @@ export class Transaction implements MacroScope {
 
   private highestSeverity(): number {
     let best = 255;
-    const order: Record<string, number> = { emergency: 0, alert: 1, critical: 2, error: 3, warning: 4, notice: 5, info: 6, debug: 7 };
-    for (const m of this.matches) if (m.severity) best = Math.min(best, order[m.severity] ?? 255);
+    for (const m of this.matches) if (m.severity) best = Math.min(best, SEVERITIES.indexOf(m.severity)); // index = ModSecurity's numeric severity
     return best;
   }
 

@@ -20,7 +20,7 @@ import type { ResolvedLimits } from '../options.js';
 import type { RequestSnapshot } from '../variables/types.js';
 import { captureBody, declaresBody, type BodyCapture } from './body.js';
 import { sendBlock } from './respond.js';
-import { snapshotFromRequest } from './snapshot.js';
+import { bodyFields, snapshotFromRequest } from './snapshot.js';
 
 export type NextFunction = (err?: unknown) => void;
 
@@ -106,11 +106,10 @@ export function createMiddleware(host: MiddlewareHost) {
         if (capture.aborted) return; // client went away: nothing to answer
         if (capture.timedOut) { finish(host, tx, snapshot, res, next, limitVerdict(tx, 408)); return; }
         if (capture.tooLarge && limits.bodyOverflow === 'reject') { finish(host, tx, snapshot, res, next, limitVerdict(tx, 413)); return; }
-        const full = snapshotFromRequest(req, capture, clientIp);
-        attachBody(tx, full);
+        attachBody(tx, bodyFields(req, capture));
         if (!capture.complete || capture.encodingError) tx.tx.set('portcullis_body_incomplete', '1');
         tx.runPhase(2);
-        finish(host, tx, full, res, next);
+        finish(host, tx, snapshot, res, next);
       } catch (err) {
         host.fail(err);
         next();

@@ -23,15 +23,21 @@ export function snapshotFromRequest(req: IncomingMessage, capture: BodyCapture, 
   if (remotePort !== undefined) snap.remotePort = remotePort;
   const serverPort = socket?.localPort;
   if (serverPort !== undefined) snap.serverPort = serverPort;
+  return { ...snap, ...bodyFields(req, capture) };
+}
+
+/** The body part of a snapshot: captured bytes, or what an upstream parser left in `req.body`. */
+export function bodyFields(req: IncomingMessage, capture: BodyCapture): Pick<RequestSnapshot, 'body' | 'bodyComplete' | 'parsedBody'> {
+  const out: Mutable<Pick<RequestSnapshot, 'body' | 'bodyComplete' | 'parsedBody'>> = {};
   if (capture.body !== undefined) {
-    snap.body = capture.body;
-    snap.bodyComplete = capture.complete;
+    out.body = capture.body;
+    out.bodyComplete = capture.complete;
   }
   if (capture.consumed) {
     const parsed = (req as IncomingMessage & { body?: unknown }).body;
-    if (parsed !== undefined) snap.parsedBody = parsed;
+    if (parsed !== undefined) out.parsedBody = parsed;
   }
-  return snap;
+  return out;
 }
 
 function requestTarget(req: IncomingMessage): string {
