@@ -109,7 +109,7 @@ export interface Verdict {
 }
 
 /** What the transaction decided. `block` only when the engine was On; DetectionOnly reports `detect`. */
-export function verdictOf(tx: Transaction): Verdict {
+function verdictOf(tx: Transaction): Verdict {
   const score = tx.inboundScore();
   const threshold = tx.threshold();
   const i = tx.interruption;
@@ -120,7 +120,7 @@ export function verdictOf(tx: Transaction): Verdict {
 }
 
 /** Builds the alert object for a transaction that matched something. */
-export function buildAlert(tx: Transaction, snapshot: RequestSnapshot, verdict: Verdict): Alert {
+function buildAlert(tx: Transaction, snapshot: RequestSnapshot, verdict: Verdict): Alert {
   return {
     v: 1,
     incidentId: tx.uniqueId,
