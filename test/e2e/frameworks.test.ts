@@ -112,3 +112,21 @@ for (const [name, build] of frameworks) {
     });
   });
 }
+
+describe('mounted after express.json()', () => {
+  test('inspects the parsed req.body and still blocks attacks in it', async () => {
+    const waf = portcullis();
+    const app = express5();
+    app.use(express5.json());
+    app.use(waf);
+    app.post('/api', (req, res) => { res.json({ got: req.body }); });
+    const { server, base } = await listen(app);
+    servers.push(server);
+    const bad = await fetch(`${base}/api`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: { $ne: null } }) });
+    assert.equal(bad.status, 403);
+    await bad.text();
+    const good = await fetch(`${base}/api`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: "o'brien" }) });
+    assert.equal(good.status, 200);
+    assert.deepEqual(await good.json(), { got: { user: "o'brien" } });
+  });
+});
