@@ -5,7 +5,9 @@
 export { portcullis } from './portcullis.js';
 export type { Portcullis, PortcullisEvents, RequestLike, InspectResult } from './portcullis.js';
 export type { PortcullisOptions, LimitOptions, RuleOptions, Exclusion, ExclusionScope, ResolvedConfig } from './options.js';
-export type { Alert, AlertAction, RuleMatch } from './alerts/types.js';
+export type {
+  Alert, AlertAction, AlertDetail, RuleMatch, BanEvent, UnbanEvent, RateLimitEvent, ReloadEvent,
+} from './alerts/types.js';
 export { PortcullisError, ERROR_CODES } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { defineRule } from './rules/define.js';

@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Alert, AlertAction, RuleMatch } from './alerts/types.js';
+import type {
+  Alert, AlertAction, AlertDetail, BanEvent, RateLimitEvent, ReloadEvent, RuleMatch, UnbanEvent,
+} from './alerts/types.js';
 import { attachBody, buildEngine, concludeTransaction, startTransaction, type Engine } from './engine/engine.js';
 import { PortcullisError } from './errors.js';
-import { createMiddleware, type NextFunction } from './middleware/middleware.js';
+import { createMiddleware, detailOf, type NextFunction } from './middleware/middleware.js';
 import { resolveOptions, type PortcullisOptions, type ResolvedConfig } from './options.js';
 import { utf8ToByteString } from './variables/bytes.js';
 import type { RequestSnapshot } from './variables/types.js';
@@ -31,9 +33,17 @@ export interface InspectResult {
   readonly rulesVersion: string;
 }
 
+/**
+ * Every event a Portcullis instance emits. Events are built only when someone listens. `alert` fires for every
+ * transaction with at least one match (whatever the action); `block` for those stopped (rules, bans, deny-list).
+ */
 export interface PortcullisEvents {
-  alert: [alert: Alert];
-  block: [alert: Alert];
+  alert: [alert: Alert, detail: AlertDetail];
+  block: [alert: Alert, detail: AlertDetail];
+  ban: [event: BanEvent];
+  unban: [event: UnbanEvent];
+  ratelimit: [event: RateLimitEvent];
+  reload: [event: ReloadEvent];
   error: [err: Error];
 }
 
@@ -97,8 +107,8 @@ export function portcullis(options?: PortcullisOptions): Portcullis {
   let drained: (() => void) | null = null;
 
   /** Events are only emitted (and so only built into listeners' hands) when someone listens. */
-  const report = (kind: 'alert' | 'block', alert: Alert): void => {
-    if (waf.listenerCount(kind) > 0) waf.emit(kind, alert);
+  const report = (kind: 'alert' | 'block', alert: Alert, detail: () => AlertDetail): void => {
+    if (waf.listenerCount(kind) > 0) waf.emit(kind, alert, detail());
   };
 
   const middleware = createMiddleware({
@@ -145,8 +155,9 @@ export function portcullis(options?: PortcullisOptions): Portcullis {
         }
         const { verdict, alert } = concludeTransaction(tx, snapshot);
         if (alert) {
-          report('alert', alert);
-          if (verdict.action === 'block') report('block', alert);
+          const detail = detailOf(snapshot, snapshot.body);
+          report('alert', alert, detail);
+          if (verdict.action === 'block') report('block', alert, detail);
         }
         return {
           action: verdict.action,

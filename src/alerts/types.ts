@@ -42,3 +42,66 @@ export interface Alert {
   /** Version string of the ruleset that decided (changes on every reload). */
   readonly rulesVersion: string;
 }
+
+/**
+ * Request detail that travels with `alert`/`block` events as their second argument, for consumers that keep a record
+ * (the audit log). Raw and unredacted: every consumer that writes it anywhere redacts it first.
+ */
+export interface AlertDetail {
+  readonly httpVersion: string;
+  /** Request headers in arrival order, values as received (byte strings). */
+  readonly headers: readonly (readonly [string, string])[];
+  /** The first bytes of the captured request body (bounded), or undefined when there was none. */
+  readonly bodyExcerpt: Buffer | undefined;
+  /** Total body length seen (may exceed the excerpt). */
+  readonly bodyLength: number;
+}
+
+/** Emitted as `ban` when a client IP is banned (by a jail, by `waf.ban()`, or by another instance through a store). */
+export interface BanEvent {
+  readonly v: 1;
+  readonly ip: string;
+  /** Epoch milliseconds when the ban ends. */
+  readonly until: number;
+  readonly durationMs: number;
+  /** Jail name, or `manual` for `waf.ban()`. */
+  readonly jail: string;
+  readonly reason: string;
+  /** How many times this IP has been banned (1 = first offence); ban times grow with it. */
+  readonly count: number;
+  /** `local`: decided here; `remote`: learned from another instance through the shared store. */
+  readonly source: 'local' | 'remote';
+  /** ISO 8601. */
+  readonly time: string;
+}
+
+/** Emitted as `unban` when a ban ends (expiry, `waf.unban()`, or another instance). */
+export interface UnbanEvent {
+  readonly v: 1;
+  readonly ip: string;
+  readonly reason: 'expired' | 'manual';
+  readonly source: 'local' | 'remote';
+  readonly time: string;
+}
+
+/** Emitted as `ratelimit` each time a request is refused with 429. */
+export interface RateLimitEvent {
+  readonly v: 1;
+  readonly clientIp: string;
+  /** The limiter key (the client IP unless a key function says otherwise). */
+  readonly key: string;
+  /** Name of the limit that refused (routes can carry their own limits). */
+  readonly limit: string;
+  readonly max: number;
+  readonly windowMs: number;
+  readonly method: string;
+  readonly url: string;
+  /** Seconds until the client may retry (the Retry-After value). */
+  readonly retryAfter: number;
+  readonly time: string;
+}
+
+/** Emitted as `reload` after `waf.reload()` (or a watched rule file change) succeeded or was rejected. */
+export type ReloadEvent =
+  | { readonly v: 1; readonly ok: true; readonly rulesVersion: string; readonly previousVersion: string; readonly time: string }
+  | { readonly v: 1; readonly ok: false; readonly errors: readonly string[]; readonly rulesVersion: string; readonly time: string };

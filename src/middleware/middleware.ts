@@ -13,7 +13,7 @@
  * (fail-open, like ModSecurity), so a WAF bug cannot take the site down.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Alert } from '../alerts/types.js';
+import type { Alert, AlertDetail } from '../alerts/types.js';
 import { attachBody, concludeTransaction, startTransaction, type Engine, type Verdict } from '../engine/engine.js';
 import type { Transaction } from '../engine/transaction.js';
 import type { ResolvedLimits } from '../options.js';
@@ -29,8 +29,8 @@ export interface MiddlewareHost {
   engine(): Engine;
   readonly limits: ResolvedLimits;
   isClosed(): boolean;
-  /** Emits only when someone listens. */
-  report(kind: 'alert' | 'block', alert: Alert): void;
+  /** Emits only when someone listens; `detail` is built only then. */
+  report(kind: 'alert' | 'block', alert: Alert, detail: () => AlertDetail): void;
   fail(err: unknown): void;
   /** Called when a request starts and ends inspection (for close() to wait on in-flight work). */
   track(delta: 1 | -1): void;
@@ -43,12 +43,27 @@ export function clientIpOf(req: IncomingMessage): string {
   return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
 }
 
-function finish(host: MiddlewareHost, tx: Transaction, snapshot: RequestSnapshot, res: ServerResponse, next: NextFunction, forced?: Verdict): void {
+/** Bytes of the request body kept in an alert's detail (the audit log's body excerpt). */
+export const DETAIL_BODY_BYTES = 8192;
+
+/** The request detail that travels with alert/block events (built lazily, only for listeners). */
+export function detailOf(snapshot: RequestSnapshot, body: Buffer | undefined): () => AlertDetail {
+  let built: AlertDetail | undefined;
+  return () => built ??= {
+    httpVersion: snapshot.httpVersion,
+    headers: snapshot.headers,
+    bodyExcerpt: body === undefined ? undefined : body.subarray(0, DETAIL_BODY_BYTES),
+    bodyLength: body?.length ?? 0,
+  };
+}
+
+function finish(host: MiddlewareHost, tx: Transaction, snapshot: RequestSnapshot, res: ServerResponse, next: NextFunction, forced?: Verdict, body?: Buffer): void {
   const { verdict, alert } = concludeTransaction(tx, snapshot, forced);
   if (alert) {
-    host.report('alert', alert);
+    const detail = detailOf(snapshot, body);
+    host.report('alert', alert, detail);
     if (verdict.action === 'block') {
-      host.report('block', alert);
+      host.report('block', alert, detail);
       sendBlock(res, verdict.status ?? 403, alert.incidentId);
       return;
     }
@@ -104,12 +119,12 @@ export function createMiddleware(host: MiddlewareHost) {
       host.track(-1);
       try {
         if (capture.aborted) return; // client went away: nothing to answer
-        if (capture.timedOut) { finish(host, tx, snapshot, res, next, limitVerdict(tx, 408)); return; }
-        if (capture.tooLarge && limits.bodyOverflow === 'reject') { finish(host, tx, snapshot, res, next, limitVerdict(tx, 413)); return; }
+        if (capture.timedOut) { finish(host, tx, snapshot, res, next, limitVerdict(tx, 408), capture.body); return; }
+        if (capture.tooLarge && limits.bodyOverflow === 'reject') { finish(host, tx, snapshot, res, next, limitVerdict(tx, 413), capture.body); return; }
         attachBody(tx, bodyFields(req, capture));
         if (!capture.complete || capture.encodingError) tx.tx.set('portcullis_body_incomplete', '1');
         tx.runPhase(2);
-        finish(host, tx, snapshot, res, next);
+        finish(host, tx, snapshot, res, next, undefined, capture.body);
       } catch (err) {
         host.fail(err);
         next();
