@@ -5,6 +5,7 @@ import type {
 } from './alerts/types.js';
 import { attachBody, buildEngine, concludeTransaction, startTransaction, type Engine } from './engine/engine.js';
 import { PortcullisError } from './errors.js';
+import { runCloseHooks } from './lifecycle.js';
 import { createMiddleware, detailOf, type NextFunction } from './middleware/middleware.js';
 import { resolveOptions, type PortcullisOptions, type ResolvedConfig } from './options.js';
 import { utf8ToByteString } from './variables/bytes.js';
@@ -171,10 +172,13 @@ export function portcullis(options?: PortcullisOptions): Portcullis {
       },
     },
     close: {
-      value: (): Promise<void> => {
+      value: async (): Promise<void> => {
         closed = true;
-        if (inFlight === 0) return Promise.resolve();
-        return new Promise<void>((resolve) => { drained = resolve; });
+        if (inFlight > 0) await new Promise<void>((resolve) => { drained = resolve; });
+        // Then the consumers (audit log flush, stream sockets, stores), each registered with onClose().
+        for (const err of await runCloseHooks(waf)) {
+          if (waf.listenerCount('error') > 0) waf.emit('error', err);
+        }
       },
     },
   });
