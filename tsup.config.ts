@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export const config = defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

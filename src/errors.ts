@@ -17,6 +17,14 @@ export const ERROR_CODES = {
   ERR_PORTCULLIS_EXCLUSION_INVALID: 'An exclusion names no rule, tag or target, or has a bad route scope.',
   ERR_PORTCULLIS_CLOSED: 'The WAF instance was closed; it no longer inspects requests.',
   ERR_PORTCULLIS_INSPECT_INPUT: 'waf.inspect() was given a request-like object without method or url.',
+  ERR_PORTCULLIS_BAN_IP: 'waf.ban()/waf.strike() was given something that is not an IP address, a bad duration, or an unknown jail.',
+  ERR_PORTCULLIS_BANS_SNAPSHOT: "The ban snapshot file could not be read or written ('error' event; bans stay in memory).",
+  ERR_PORTCULLIS_STORE_UNAVAILABLE: "Redis failed or did not answer within store.timeoutMs ('error' event; local state decides until it recovers).",
+  ERR_PORTCULLIS_AUDIT_WRITE: "The audit log could not write records (full disk, missing folder, permissions) ('error' event; the WAF keeps serving).",
+  ERR_PORTCULLIS_AUDIT_QUEUE_FULL: "The audit log's write queue is full; records are dropped and counted until it drains ('error' event).",
+  ERR_PORTCULLIS_AUTH_CALLBACK: "An authenticate callback of alertStream()/dashboard() threw or rejected; the request was refused ('error' event).",
+  ERR_PORTCULLIS_METRICS_PROM_CLIENT: 'prometheusMetrics() could not load prom-client (an optional peer dependency: install it) or got no registry.',
+  ERR_PORTCULLIS_METRICS_REGISTER: 'prometheusMetrics() could not register a metric: the registry already has one of that name (use another prefix or registry).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

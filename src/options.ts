@@ -1,6 +1,9 @@
+import { GUARD_KEYS, resolveGuardOptions, type BanOptions, type IpListOption, type RateLimitOptions, type RedisStoreOptions, type ResolvedGuard } from './bans/guard-options.js';
+import type { TrustProxy } from './bans/client-ip.js';
 import { PortcullisError } from './errors.js';
 import type { RuleDefinition } from './rules/define.js';
 import type { RulesetEntry } from './rules/types.js';
+import type { SecLangSource } from './seclang/parse.js';
 
 /** Scope an exclusion to some requests (route-scoped tuning). */
 export interface ExclusionScope {
@@ -39,6 +42,18 @@ export interface LimitOptions {
   readonly maxParts?: number;
   /** Bytes of one value that operators inspect. Default 65536. */
   readonly maxValueLength?: number;
+  /** Response body bytes held back for inspection (phase 4, with `inspectResponse`). Default 1 MiB. */
+  readonly maxResponseBodyBytes?: number;
+  /** `partial` (default): past maxResponseBodyBytes inspect the prefix and send the rest through. `reject`: answer 500. */
+  readonly responseOverflow?: 'partial' | 'reject';
+  /** Longest time a response body is held back for inspection, ms; then the part held is inspected and released. Default 2000. */
+  readonly responseHoldMs?: number;
+}
+
+/** Response inspection (phases 3 and 4). */
+export interface ResponseInspectionOptions {
+  /** Content types whose bodies are buffered and inspected. Default: SecResponseBodyMimeType of the rules, else text/plain and text/html. */
+  readonly mimeTypes?: readonly string[];
 }
 
 export interface RuleOptions {
@@ -46,6 +61,13 @@ export interface RuleOptions {
   readonly defaults?: boolean;
   /** Your own rules: typed definitions or compiled RuleSpec/marker entries. */
   readonly custom?: readonly (RuleDefinition | RulesetEntry)[];
+  /**
+   * SecLang rules (OWASP CRS, ModSecurity rule files), loaded in order as one configuration: a `.conf` file path,
+   * a directory (its `*.conf` files, sorted) or `{ text, name? }`. With CRS you usually set `defaults: false`.
+   */
+  readonly seclang?: readonly SecLangSource[];
+  /** Load the built-in ModSecurity base rules (200000-200007) before `seclang`. Default true. */
+  readonly seclangBase?: boolean;
 }
 
 export interface PortcullisOptions {
@@ -66,6 +88,20 @@ export interface PortcullisOptions {
   readonly severityPoints?: Partial<Record<'critical' | 'error' | 'warning' | 'notice', number>>;
   /** Target names whose matched values are never reported (alerts, logs). Default: password/token/secret/... */
   readonly redact?: RegExp;
+  /** Inspect responses (phases 3-4: status, headers, text bodies within limits). Off by default. */
+  readonly inspectResponse?: boolean | ResponseInspectionOptions;
+  /** Client IP through trusted proxies only: false (default: the socket address), a hop count, proxy addresses/CIDRs, a function; true is spoofable. */
+  readonly trustProxy?: TrustProxy;
+  /** Addresses/CIDRs that skip the limiter and the rules. */
+  readonly allow?: IpListOption;
+  /** Addresses/CIDRs answered 403 before anything else. */
+  readonly deny?: IpListOption;
+  /** fail2ban-style jails and the ban list; `true` for the default jail. Off by default. */
+  readonly bans?: boolean | BanOptions;
+  /** Rate limits (token bucket, IETF RateLimit headers); `true` for 100 requests/minute per IP. Off by default. */
+  readonly rateLimit?: boolean | RateLimitOptions;
+  /** Where limiter counters and bans live: 'memory' (default) or Redis, shared by every instance. */
+  readonly store?: 'memory' | RedisStoreOptions;
 }
 
 export interface ResolvedLimits {
@@ -77,26 +113,41 @@ export interface ResolvedLimits {
   readonly maxDepth: number;
   readonly maxParts: number;
   readonly maxValueLength: number;
+  readonly maxResponseBodyBytes: number;
+  readonly responseOverflow: 'partial' | 'reject';
+  readonly responseHoldMs: number;
 }
 
-export interface ResolvedConfig {
+/** Response inspection as resolved: off, or on with the MIME types given (null: the rules' or the default). */
+export interface ResolvedResponseInspection {
+  readonly enabled: boolean;
+  readonly mimeTypes: readonly string[] | null;
+}
+
+export interface ResolvedConfig extends ResolvedGuard {
   readonly mode: 'block' | 'detect' | 'off';
   readonly paranoia: number;
   readonly detectionParanoia: number;
   readonly threshold: number;
   readonly blockStatus: number;
-  readonly rules: { readonly defaults: boolean; readonly custom: readonly (RuleDefinition | RulesetEntry)[] };
+  readonly rules: {
+    readonly defaults: boolean;
+    readonly custom: readonly (RuleDefinition | RulesetEntry)[];
+    readonly seclang: readonly SecLangSource[];
+    readonly seclangBase: boolean;
+  };
   readonly exclusions: readonly Exclusion[];
   readonly limits: ResolvedLimits;
   readonly severityPoints: Readonly<Record<'critical' | 'error' | 'warning' | 'notice', number>>;
   readonly redact: RegExp | undefined;
+  readonly inspectResponse: ResolvedResponseInspection;
   /** Options the caller set explicitly (so SecLang init rules keep their own defaults for the rest). */
   readonly explicit: ReadonlySet<string>;
 }
 
-const TOP_KEYS = new Set(['mode', 'paranoia', 'detectionParanoia', 'threshold', 'blockStatus', 'rules', 'exclusions', 'limits', 'severityPoints', 'redact']);
-const LIMIT_KEYS = new Set(['maxBodyBytes', 'bodyOverflow', 'inflate', 'bodyTimeoutMs', 'maxArgs', 'maxDepth', 'maxParts', 'maxValueLength']);
-const RULE_KEYS = new Set(['defaults', 'custom']);
+const TOP_KEYS = new Set(['mode', 'paranoia', 'detectionParanoia', 'threshold', 'blockStatus', 'rules', 'exclusions', 'limits', 'severityPoints', 'redact', 'inspectResponse', ...GUARD_KEYS]);
+const LIMIT_KEYS = new Set(['maxBodyBytes', 'bodyOverflow', 'inflate', 'bodyTimeoutMs', 'maxArgs', 'maxDepth', 'maxParts', 'maxValueLength', 'maxResponseBodyBytes', 'responseOverflow', 'responseHoldMs']);
+const RULE_KEYS = new Set(['defaults', 'custom', 'seclang', 'seclangBase']);
 const EXCLUSION_KEYS = new Set(['ids', 'tags', 'targets', 'when']);
 const SCOPE_KEYS = new Set(['method', 'path']);
 const SEVERITY_KEYS = new Set(['critical', 'error', 'warning', 'notice']);
@@ -165,6 +216,39 @@ function validateExclusion(e: unknown, i: number): Exclusion {
   return ex;
 }
 
+const SECLANG_TEXT_KEYS = new Set(['text', 'name']);
+
+/** `rules.seclang`: paths (file or directory) and `{ text, name? }` objects; file contents are read by the engine. */
+function validateSecLang(v: unknown): readonly SecLangSource[] {
+  if (v === undefined) return Object.freeze([]);
+  if (!Array.isArray(v)) bad('rules.seclang', 'must be an array of file/directory paths or { text, name? } objects');
+  return Object.freeze(v.map((e: unknown, i): SecLangSource => {
+    const path = `rules.seclang[${i}]`;
+    if (typeof e === 'string') {
+      if (e.length === 0) bad(path, 'must be a non-empty path');
+      if (/[*?[]/.test(e)) bad(path, `must be a file or directory path without wildcards (a directory loads its *.conf files), got ${JSON.stringify(e)}`);
+      return e;
+    }
+    if (!isPlainObject(e)) bad(path, 'must be a path string or a { text, name? } object');
+    checkKeys(e, SECLANG_TEXT_KEYS, path);
+    if (typeof e.text !== 'string') bad(`${path}.text`, 'must be a string of SecLang rules');
+    if (e.name !== undefined && (typeof e.name !== 'string' || e.name.length === 0)) bad(`${path}.name`, 'must be a non-empty string');
+    return Object.freeze(e.name === undefined ? { text: e.text } : { text: e.text, name: e.name });
+  }));
+}
+
+function resolveResponseInspection(v: unknown): ResolvedResponseInspection {
+  if (v === undefined || v === false) return Object.freeze({ enabled: false, mimeTypes: null });
+  if (v === true) return Object.freeze({ enabled: true, mimeTypes: null });
+  if (!isPlainObject(v)) bad('inspectResponse', 'must be a boolean or { mimeTypes }');
+  checkKeys(v, new Set(['mimeTypes']), 'inspectResponse');
+  const m = (v as ResponseInspectionOptions).mimeTypes;
+  if (m !== undefined && (!Array.isArray(m) || m.some((t) => typeof t !== 'string' || !/^[\w.+-]+\/[\w.+-]+$/.test(t)))) {
+    bad('inspectResponse.mimeTypes', 'must be an array of type/subtype strings such as "text/html"');
+  }
+  return Object.freeze({ enabled: true, mimeTypes: m === undefined ? null : Object.freeze(m.map((t) => t.toLowerCase())) });
+}
+
 /** Validates options and returns a frozen config. Throws PortcullisError with ERR_PORTCULLIS_OPTION_* codes. */
 export function resolveOptions(input: PortcullisOptions | undefined): ResolvedConfig {
   const o: Record<string, unknown> = input === undefined ? {} : (input as Record<string, unknown>);
@@ -188,6 +272,9 @@ export function resolveOptions(input: PortcullisOptions | undefined): ResolvedCo
     maxDepth: int(l.maxDepth, 'limits.maxDepth', 1, 10_000, 32),
     maxParts: int(l.maxParts, 'limits.maxParts', 1, 100_000, 100),
     maxValueLength: int(l.maxValueLength, 'limits.maxValueLength', 16, 64 * 1024 * 1024, 65536),
+    maxResponseBodyBytes: int(l.maxResponseBodyBytes, 'limits.maxResponseBodyBytes', 0, 1024 * 1024 * 1024, 1024 * 1024),
+    responseOverflow: oneOf(l.responseOverflow, 'limits.responseOverflow', ['partial', 'reject'] as const, 'partial'),
+    responseHoldMs: int(l.responseHoldMs, 'limits.responseHoldMs', 1, 10 * 60 * 1000, 2000),
   });
   const rulesIn = o.rules ?? {};
   if (!isPlainObject(rulesIn)) bad('rules', 'must be an object');
@@ -195,6 +282,8 @@ export function resolveOptions(input: PortcullisOptions | undefined): ResolvedCo
   const r = rulesIn as RuleOptions;
   if (r.defaults !== undefined && typeof r.defaults !== 'boolean') bad('rules.defaults', 'must be a boolean');
   if (r.custom !== undefined && !Array.isArray(r.custom)) bad('rules.custom', 'must be an array of rules');
+  const seclang = validateSecLang(r.seclang);
+  if (r.seclangBase !== undefined && typeof r.seclangBase !== 'boolean') bad('rules.seclangBase', 'must be a boolean');
   const exIn = o.exclusions ?? [];
   if (!Array.isArray(exIn)) bad('exclusions', 'must be an array');
   const sevIn = o.severityPoints ?? {};
@@ -208,7 +297,12 @@ export function resolveOptions(input: PortcullisOptions | undefined): ResolvedCo
     detectionParanoia,
     threshold: int(o.threshold, 'threshold', 1, 100_000, 5),
     blockStatus: int(o.blockStatus, 'blockStatus', 400, 599, 403),
-    rules: Object.freeze({ defaults: r.defaults ?? true, custom: Object.freeze([...(r.custom ?? [])]) }),
+    rules: Object.freeze({
+      defaults: r.defaults ?? true,
+      custom: Object.freeze([...(r.custom ?? [])]),
+      seclang,
+      seclangBase: r.seclangBase ?? true,
+    }),
     exclusions: Object.freeze(exIn.map(validateExclusion)),
     limits,
     severityPoints: Object.freeze({
@@ -218,6 +312,8 @@ export function resolveOptions(input: PortcullisOptions | undefined): ResolvedCo
       notice: int(sev.notice, 'severityPoints.notice', 0, 1000, 2),
     }),
     redact: o.redact as RegExp | undefined,
+    inspectResponse: resolveResponseInspection(o.inspectResponse),
+    ...resolveGuardOptions(o),
     explicit,
   });
 }

@@ -1,13 +1,17 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
-  Alert, AlertAction, AlertDetail, BanEvent, RateLimitEvent, ReloadEvent, RuleMatch, UnbanEvent,
+  Alert, AlertAction, AlertDetail, BanEvent, InspectedEvent, RateLimitEvent, ReloadEvent, RuleMatch, UnbanEvent,
 } from './alerts/types.js';
 import { attachBody, buildEngine, concludeTransaction, startTransaction, type Engine } from './engine/engine.js';
 import { PortcullisError } from './errors.js';
-import { runCloseHooks } from './lifecycle.js';
+import { createReloader, type ReloadResult } from './engine/reload.js';
+import { watchRuleFiles, type WatchOptions } from './engine/watch.js';
+import { onClose, runCloseHooks } from './lifecycle.js';
+import { createGuard } from './middleware/gate.js';
 import { createMiddleware, detailOf, type NextFunction } from './middleware/middleware.js';
-import { resolveOptions, type PortcullisOptions, type ResolvedConfig } from './options.js';
+import { resolveOptions, type PortcullisOptions, type ResolvedConfig, type RuleOptions } from './options.js';
+import type { BanEntry } from './stores/types.js';
 import { utf8ToByteString } from './variables/bytes.js';
 import type { RequestSnapshot } from './variables/types.js';
 
@@ -45,7 +49,11 @@ export interface PortcullisEvents {
   unban: [event: UnbanEvent];
   ratelimit: [event: RateLimitEvent];
   reload: [event: ReloadEvent];
+  /** Every inspected request, for metrics (action, phase, engine time, score); built only when someone listens. */
+  inspected: [event: InspectedEvent];
   error: [err: Error];
+  /** An alert of another instance sharing the Redis store (`store.relayAlerts`); never counted as a local one. */
+  remoteAlert: [alert: Alert, origin: { readonly instance: string; readonly kind: 'alert' | 'block' }];
 }
 
 /** A Connect/Express middleware that is also a typed event emitter. */
@@ -55,10 +63,34 @@ export interface Portcullis extends EventEmitter<PortcullisEvents> {
   inspect(request: RequestLike): Promise<InspectResult>;
   /** Stops inspecting (requests pass through untouched) and waits for in-flight body reads. */
   close(): Promise<void>;
-  /** The validated, frozen configuration. */
+  /** The validated, frozen configuration (its `rules` change with each successful reload). */
   readonly config: ResolvedConfig;
   /** Version string of the active ruleset (in every alert). */
   readonly rulesVersion: string;
+  /**
+   * Replaces the rules (the whole `rules` option) without a restart: compiled off the request path, swapped in
+   * atomically; requests in flight finish on the old ruleset. Resolves `{ ok: false, errors }` (old rules stay)
+   * when the new ones do not validate or compile. Emits `reload` either way.
+   */
+  reload(rules: RuleOptions): Promise<ReloadResult>;
+  /**
+   * Reloads the current rules when rule files change (debounced). `paths` default to the `rules.seclang` paths.
+   * Returns a function that stops watching; close() stops it too. Reload results arrive as `reload` events.
+   */
+  watch(paths?: readonly string[], options?: WatchOptions): () => void;
+  /**
+   * Bans an IP (every instance, with a Redis store). Without `durationMs` the first jail's ban time applies, grown
+   * for repeat offenders; -1 is permanent. Rejects with ERR_PORTCULLIS_BAN_IP when `ip` is not an address.
+   */
+  ban(ip: string, durationMs?: number, reason?: string): Promise<BanEvent>;
+  /** Lifts a ban and forgets the IP's history. Resolves true when a ban was active. */
+  unban(ip: string): Promise<boolean>;
+  /** Active bans. */
+  bans(): Promise<readonly BanEntry[]>;
+  /** Counts a failure (e.g. a failed login) toward a jail: the named one, or every jail counting `strike`. */
+  strike(ip: string, reason?: string, jail?: string): Promise<void>;
+  /** The client IP Portcullis resolves for a request (socket address, or through `trustProxy` only). */
+  clientIp(req: IncomingMessage): string;
 }
 
 function snapshotFromLike(r: RequestLike): RequestSnapshot {
@@ -101,20 +133,38 @@ function snapshotFromLike(r: RequestLike): RequestSnapshot {
  * PortcullisError with an ERR_PORTCULLIS_* code. See README for every option.
  */
 export function portcullis(options?: PortcullisOptions): Portcullis {
-  const config = resolveOptions(options);
+  let config = resolveOptions(options);
   let engine: Engine = buildEngine(config);
+  let currentOptions: PortcullisOptions = options ?? {};
   let closed = false;
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
+  const emitIf = <K extends keyof PortcullisEvents>(kind: K, ...args: PortcullisEvents[K]): void => {
+    if (waf.listenerCount(kind) > 0) (waf.emit as (k: K, ...a: PortcullisEvents[K]) => boolean)(kind, ...args);
+  };
+  // Client IP, allow/deny lists, bans and rate limits: what runs before the rules.
+  const guard = createGuard(config, {
+    block: (alert, detail) => report('block', alert, detail),
+    ban: (e) => emitIf('ban', e),
+    unban: (e) => emitIf('unban', e),
+    ratelimit: (e) => emitIf('ratelimit', e),
+    remoteAlert: (kind, alert, instance) => emitIf('remoteAlert', alert, { instance, kind }),
+    fail: (err) => emitIf('error', err instanceof Error ? err : new Error(String(err))),
+    rulesVersion: () => engine.ruleset.version,
+  });
+  const relayAlerts = config.store.redis?.relayAlerts === true;
+
   /** Events are only emitted (and so only built into listeners' hands) when someone listens. */
   const report = (kind: 'alert' | 'block', alert: Alert, detail: () => AlertDetail): void => {
     if (waf.listenerCount(kind) > 0) waf.emit(kind, alert, detail());
+    if (relayAlerts) guard.relay(kind, alert);
   };
 
   const middleware = createMiddleware({
     engine: () => engine,
     limits: config.limits,
+    inspectResponse: config.inspectResponse,
     isClosed: () => closed,
     report,
     fail(err) {
@@ -124,6 +174,13 @@ export function portcullis(options?: PortcullisOptions): Portcullis {
       inFlight += delta;
       if (inFlight === 0 && drained) drained();
     },
+    timed: () => waf.listenerCount('inspected') > 0,
+    inspected(action, phase, seconds, score) {
+      waf.emit('inspected', { v: 1, action, phase, seconds, score });
+    },
+    clientIp: guard.clientIp,
+    gate: guard.check,
+    blocked: (ip) => guard.blocked(ip),
   });
 
   const waf = function portcullisInstance(req: IncomingMessage, res: ServerResponse, next: NextFunction): void {
@@ -140,21 +197,59 @@ export function portcullis(options?: PortcullisOptions): Portcullis {
   EventEmitter.call(waf as unknown as EventEmitter);
 
   Object.defineProperties(waf, {
-    config: { value: config, enumerable: true },
+    config: { get: () => config, enumerable: true },
     rulesVersion: { get: () => engine.ruleset.version, enumerable: true },
+    ban: { value: guard.ban },
+    unban: { value: guard.unban },
+    bans: { value: guard.bans },
+    strike: { value: guard.strike },
+    clientIp: { value: guard.clientIp },
+    reload: {
+      value: createReloader({
+        options: () => currentOptions,
+        engine: () => engine,
+        swap(next, nextConfig, nextOptions) { engine = next; config = nextConfig; currentOptions = nextOptions; },
+        isClosed: () => closed,
+        listening: () => waf.listenerCount('reload') > 0,
+        report: (event) => { waf.emit('reload', event); },
+      }),
+    },
+    watch: {
+      value: (paths?: readonly string[], watchOptions?: WatchOptions): (() => void) => {
+        if (closed) throw new PortcullisError('ERR_PORTCULLIS_CLOSED', 'watch() called after close()');
+        const files = paths ?? config.rules.seclang.filter((s): s is string => typeof s === 'string');
+        if (files.length === 0) throw new PortcullisError('ERR_PORTCULLIS_OPTION_INVALID', 'watch(): nothing to watch (no paths given and rules.seclang names no file or directory)');
+        const stop = watchRuleFiles(files, () => {
+          waf.reload(currentOptions.rules ?? {}).then((r) => {
+            // Nobody listens to `reload`: a refused reload must not go unnoticed, so it becomes an `error`.
+            if (!r.ok && waf.listenerCount('reload') === 0 && waf.listenerCount('error') > 0) {
+              waf.emit('error', new Error(`rule files changed but the reload was refused (rules ${r.rulesVersion} stay): ${r.errors.join('; ')}`));
+            }
+          }, () => undefined); // closed meanwhile: nothing to do
+        }, (err) => {
+          if (waf.listenerCount('error') > 0) waf.emit('error', err);
+        }, watchOptions);
+        const unregister = onClose(waf, stop);
+        return () => { unregister(); stop(); };
+      },
+    },
     inspect: {
       value: async (request: RequestLike): Promise<InspectResult> => {
         if (closed) throw new PortcullisError('ERR_PORTCULLIS_CLOSED', 'inspect() called after close()');
+        const mark = waf.listenerCount('inspected') > 0 ? performance.now() : -1;
         const snapshot = snapshotFromLike(request);
         const current = engine;
         const ip = snapshot.remoteAddress;
         const { body: _body, bodyComplete: _complete, ...head } = snapshot;
         const tx = startTransaction(current, head, ip);
-        if (!tx.runPhase(1)) {
+        const stopped = tx.runPhase(1);
+        const phase: 1 | 2 = tx.interruption ? 1 : 2;
+        if (!stopped) {
           if (snapshot.body) attachBody(tx, snapshot);
           tx.runPhase(2);
         }
         const { verdict, alert } = concludeTransaction(tx, snapshot);
+        if (mark >= 0) waf.emit('inspected', { v: 1, action: verdict.action, phase, seconds: (performance.now() - mark) / 1000, score: verdict.score });
         if (alert) {
           const detail = detailOf(snapshot, snapshot.body);
           report('alert', alert, detail);
@@ -182,5 +277,6 @@ export function portcullis(options?: PortcullisOptions): Portcullis {
       },
     },
   });
+  onClose(waf, () => guard.close());
   return waf;
 }

@@ -6,52 +6,28 @@
  * Env: BENCH_SECONDS (per measurement, default 5), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 20).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { SCENARIOS, type Scenario } from './scenarios.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const serverFile = fileURLToPath(new URL('./server.ts', import.meta.url));
 
-const browserHeaders = {
-  host: '127.0.0.1',
-  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
-  accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8',
-  'accept-language': 'en-GB,en;q=0.9,fr;q=0.8',
-  'accept-encoding': 'gzip, deflate, br',
-  referer: 'https://shop.example.com/category/shoes?page=2&sort=price',
-  cookie: '_ga=GA1.2.1234567890.1700000000; _gid=GA1.2.987654321.1700000000; session=eyJhbGciOiJIUzI1NiJ9.eyJ1IjoxfQ.abc123',
-  'sec-ch-ua': '"Chromium";v="126", "Not.A/Brand";v="24"',
-  'sec-ch-ua-mobile': '?0',
-  'sec-ch-ua-platform': '"Linux"',
-  'upgrade-insecure-requests': '1',
-};
-
-const order = {
-  customer: { id: 'c_81723', name: "Siobhán O'Brien", email: 'siobhan.obrien@example.com', phone: '+353 1 555 0199' },
-  shipping: { street: '12 Harbour View', city: 'Cork', postcode: 'T12 X7Y2', country: 'IE', notes: 'Leave at the back door, please - thanks!' },
-  items: [
-    { sku: 'SHOE-RED-42', qty: 1, price: 89.99, title: 'Trail runner, red (size 42)' },
-    { sku: 'SOCK-WOOL-3', qty: 3, price: 12.5, title: 'Merino socks & liners' },
-    { sku: 'CAP-BLK', qty: 1, price: 19, title: 'Cap — black' },
-  ],
-  coupon: 'AUTUMN-15', giftMessage: 'Happy birthday! Select a plan for the marathon & go for it :)',
-  metadata: { source: 'web', campaign: 'newsletter_oct', ab: ['checkout-v2', 'free-ship'] },
-};
-let orderBody = JSON.stringify(order);
-while (Buffer.byteLength(orderBody) < 1024) {
-  order.metadata.ab.push('variant-' + order.metadata.ab.length);
-  orderBody = JSON.stringify(order);
-}
-
-interface Scenario { name: string; method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string }
-const scenarios: Scenario[] = [
-  { name: 'GET, 10 browser headers', method: 'GET', path: '/products?q=trail+shoes&size=42', headers: browserHeaders },
-  { name: 'POST, 1 KB JSON', method: 'POST', path: '/api/orders', headers: { ...browserHeaders, 'content-type': 'application/json' }, body: orderBody },
-];
-const variants = ['bare', 'default'] as const;
+// Request shapes live in scenarios.ts (shared with bench/micro/engine.ts): add rows there.
+// BENCH_SCENARIOS / BENCH_VARIANTS (comma-separated substrings / names) pick a subset.
+const pick = process.env.BENCH_SCENARIOS?.split(',');
+const scenarios: readonly Scenario[] = SCENARIOS.filter((s) => pick === undefined || pick.some((p) => s.name.includes(p)));
+// crs-pl1: OWASP CRS v4 at paranoia level 1 from $PORTCULLIS_CRS_DIR or ../shared/crs (the row is skipped, and said so, when absent).
+const crsDir = process.env.PORTCULLIS_CRS_DIR ?? fileURLToPath(new URL('../../../shared/crs', import.meta.url));
+const hasCrs = existsSync(join(crsDir, 'rules'));
+if (!hasCrs) console.log(`CRS not found at ${crsDir}: no crs-pl1 row`);
+const allVariants: readonly string[] = ['bare', 'default', ...(hasCrs ? ['crs-pl1'] : []), 'limiter', 'full', 'redis'];
+const onlyVariants = process.env.BENCH_VARIANTS?.split(',');
+const variants: readonly string[] = allVariants.filter((v) => v === 'bare' || onlyVariants === undefined || onlyVariants.includes(v));
 
 function start(variant: string): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
@@ -63,8 +39,8 @@ function start(variant: string): Promise<{ child: ChildProcess; port: number }> 
 
 async function measure(port: number, s: Scenario): Promise<number> {
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}${s.path}`, method: s.method, headers: s.headers,
-    ...(s.body !== undefined ? { body: s.body } : {}), connections, duration: seconds, pipelining: 1,
+    url: `http://127.0.0.1:${port}${s.path}`, method: s.method, headers: { ...s.headers },
+    ...(s.body !== undefined ? { body: s.body } : {}), connections, duration: Math.max(1, seconds * (s.weight ?? 1)), pipelining: 1,
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${s.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result.requests.average;

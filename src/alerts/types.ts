@@ -41,6 +41,11 @@ export interface Alert {
   readonly status: number | undefined;
   /** Version string of the ruleset that decided (changes on every reload). */
   readonly rulesVersion: string;
+  /**
+   * Response inspection only (`inspectResponse`): the alert is about the response (its matches are those of phases
+   * 3-5); the response status and the outbound anomaly score with its threshold.
+   */
+  readonly response?: { readonly status: number; readonly score: number; readonly threshold: number };
 }
 
 /**
@@ -105,3 +110,18 @@ export interface RateLimitEvent {
 export type ReloadEvent =
   | { readonly v: 1; readonly ok: true; readonly rulesVersion: string; readonly previousVersion: string; readonly time: string }
   | { readonly v: 1; readonly ok: false; readonly errors: readonly string[]; readonly rulesVersion: string; readonly time: string };
+
+/**
+ * Emitted as `inspected` once per request the engine inspected (middleware and `waf.inspect()`), blocked or not,
+ * for metrics. Built only when someone listens, so it costs nothing otherwise.
+ */
+export interface InspectedEvent {
+  readonly v: 1;
+  readonly action: AlertAction;
+  /** The last request phase that ran: 1 when phase 1 decided (the body was never inspected), else 2. */
+  readonly phase: 1 | 2;
+  /** Time spent in the engine for this request, in seconds (waiting for the body to arrive is not counted). */
+  readonly seconds: number;
+  /** Inbound anomaly score at the blocking paranoia level. */
+  readonly score: number;
+}

@@ -8,6 +8,7 @@ import type {
 } from '../rules/types.js';
 import { isMarker } from '../rules/types.js';
 import { compileMacro, hasMacro, type CompiledMacro } from './macros.js';
+import { planPrefilter, type PrefilterPlan, type RulePrefilter } from './prefilter.js';
 
 /** A key filter compiled from a KeySelector. Keys are compared case-insensitively. */
 export type KeyTest = (key: string) => boolean;
@@ -58,6 +59,8 @@ export interface CompiledRule {
   /** Per-rule cache of operators compiled from macro-expanded parameters (bounded). */
   readonly dynamicOps: Map<string, CompiledOperator>;
   readonly compileCtx: OperatorCompileContext;
+  /** The rule's prefilter (chain heads only; null: always evaluated). Set once the whole ruleset is compiled. */
+  pf: RulePrefilter | null;
 }
 
 export interface PhaseList {
@@ -73,6 +76,8 @@ export interface CompiledRuleset {
   readonly version: string;
   /** Collections any rule reads (lets the middleware skip body capture when no rule needs the body). */
   readonly readsCollections: ReadonlySet<string>;
+  /** The rule prefilter (prefilter.ts), or null when no rule has one. */
+  readonly prefilter: PrefilterPlan | null;
 }
 
 /** Compiles a key selector; null means "every key". Also used for exclusions decided per transaction. */
@@ -179,6 +184,7 @@ function compileRule(spec: RuleSpec, index: number, ctx: OperatorCompileContext,
     tags: new Set(spec.tags),
     dynamicOps: new Map(),
     compileCtx: ctx,
+    pf: null,
   };
 }
 
@@ -189,12 +195,51 @@ function collectReads(rule: CompiledRule, into: Set<string>): void {
 
 let versionCounter = 0;
 
+/** Plans the rule prefilter and attaches each head's part to it. */
+function plannedPrefilter(rules: readonly CompiledRule[]): PrefilterPlan | null {
+  const planned = planPrefilter(rules);
+  if (planned === null) return null;
+  for (const [rule, pf] of planned.byRule) rule.pf = pf;
+  return planned.plan;
+}
+
+/** The same ruleset with the prefilter off (every rule evaluated on every value): for differential tests. */
+export function withoutPrefilter(ruleset: CompiledRuleset): CompiledRuleset {
+  return { ...ruleset, prefilter: null };
+}
+
 /**
  * Compiles rule sources into an immutable ruleset bucketed by phase. Sources are concatenated in order;
  * directives merge with later sources winning. Throws PortcullisError on any invalid rule, so a bad
  * ruleset never replaces a good one.
  */
 export function compileRuleset(sources: readonly RuleSource[], version?: string): CompiledRuleset {
+  const steps = compileSteps(sources, version);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same compile, in slices: yields to the event loop (setImmediate) whenever `sliceMs` of work has run, so a
+ * hot reload of a CRS-size ruleset does not stall requests being served meanwhile. Same result, same errors.
+ */
+export async function compileRulesetAsync(sources: readonly RuleSource[], version?: string, sliceMs = 4): Promise<CompiledRuleset> {
+  const steps = compileSteps(sources, version);
+  let start = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - start >= sliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      start = performance.now();
+    }
+  }
+}
+
+/** compileRuleset's body as a generator: yields after each rule (the unit of work a slice is made of). */
+function* compileSteps(sources: readonly RuleSource[], version?: string): Generator<void, CompiledRuleset, void> {
   const phases: Record<Phase, (CompiledRule | { marker: string })[]> = { 1: [], 2: [], 3: [], 4: [], 5: [] };
   const rules: CompiledRule[] = [];
   const byId = new Map<number, CompiledRule>();
@@ -220,6 +265,7 @@ export function compileRuleset(sources: readonly RuleSource[], version?: string)
       if (rule.id) byId.set(rule.id, rule);
       phases[rule.phase].push(rule);
       collectReads(rule, reads);
+      yield;
     }
   }
   // Resolve skipAfter markers to positions inside each phase list.
@@ -248,5 +294,6 @@ export function compileRuleset(sources: readonly RuleSource[], version?: string)
     directives,
     version: version ?? `r${Date.now().toString(36)}-${(++versionCounter).toString(36)}`,
     readsCollections: reads,
+    prefilter: plannedPrefilter(rules),
   };
 }

@@ -3,9 +3,11 @@ import type { ResolvedConfig } from '../options.js';
 import { defineRule, type RuleDefinition } from '../rules/define.js';
 import { DEFAULT_RULES, DEFAULT_RULES_VERSION } from '../rules/default/index.js';
 import type { RuleSource, RulesetEntry } from '../rules/types.js';
+import { loadSecLangSources } from '../seclang/parse.js';
 import { createRequestVariables } from '../variables/request-variables.js';
 import type { ParseLimits, RequestSnapshot } from '../variables/types.js';
-import { compileRuleset, type CompiledRuleset } from './compile.js';
+import { createResponseVariables, type ResponseSnapshot } from '../variables/response-variables.js';
+import { compileRuleset, compileRulesetAsync, type CompiledRuleset } from './compile.js';
 import { applyStaticExclusions, compileScopedExclusions, type ScopedExclusion } from './exclusions.js';
 import { DEFAULT_REDACT_NAMES, toDisplayText } from './redact.js';
 import { Transaction, type EngineSettings } from './transaction.js';
@@ -41,9 +43,35 @@ export function ruleSourcesFor(config: ResolvedConfig, extra: readonly RuleSourc
   return sources.map((s) => ({ ...s, entries: applyStaticExclusions(s.entries, config.exclusions) }));
 }
 
-export function buildEngine(config: ResolvedConfig, extra: readonly RuleSource[] = [], version?: string): Engine {
-  const sources = ruleSourcesFor(config, extra);
-  const ruleset = compileRuleset(sources, version ?? (extra.length === 0 && config.rules.custom.length === 0 ? DEFAULT_RULES_VERSION : undefined));
+export function buildEngine(config: ResolvedConfig, extraIn: readonly RuleSource[] = [], version?: string): Engine {
+  const extra = withSecLang(config, extraIn);
+  const ruleset = compileRuleset(ruleSourcesFor(config, extra), version ?? naturalVersion(config, extra));
+  return engineFrom(config, extra, ruleset);
+}
+
+/**
+ * buildEngine for hot reload: the same engine, but the ruleset compiles in slices of `sliceMs` that yield to the
+ * event loop, so requests keep being served while a large ruleset (CRS) compiles. Rejects with the same errors.
+ */
+export async function buildEngineAsync(config: ResolvedConfig, extraIn: readonly RuleSource[] = [], version?: string, sliceMs?: number): Promise<Engine> {
+  const extra = withSecLang(config, extraIn);
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  const ruleset = await compileRulesetAsync(ruleSourcesFor(config, extra), version ?? naturalVersion(config, extra), sliceMs);
+  return engineFrom(config, extra, ruleset);
+}
+
+/** `rules.seclang` (CRS and other .conf files) is read and parsed here, so errors surface at portcullis() time. */
+function withSecLang(config: ResolvedConfig, extraIn: readonly RuleSource[]): readonly RuleSource[] {
+  return config.rules.seclang.length > 0
+    ? [loadSecLangSources(config.rules.seclang, { base: config.rules.seclangBase }), ...extraIn]
+    : extraIn;
+}
+
+function naturalVersion(config: ResolvedConfig, extra: readonly RuleSource[]): string | undefined {
+  return extra.length === 0 && config.rules.custom.length === 0 ? DEFAULT_RULES_VERSION : undefined;
+}
+
+function engineFrom(config: ResolvedConfig, extra: readonly RuleSource[], ruleset: CompiledRuleset): Engine {
   const presetTx: Record<string, string> = {};
   // TX values from options. With SecLang sources, only explicit options are preset: their init rules
   // (CRS 901xxx) set their own defaults only where TX is still empty.
@@ -100,6 +128,11 @@ export function attachBody(tx: Transaction, body: Pick<RequestSnapshot, 'body' |
   tx.vars.setBody(body);
 }
 
+/** Gives the transaction the response (status, headers, and for phase 4 the body) before phases 3-5. */
+export function attachResponse(tx: Transaction, response: ResponseSnapshot): void {
+  tx.response = createResponseVariables(response);
+}
+
 export interface Verdict {
   readonly action: AlertAction;
   /** Status to send when action is 'block'. */
@@ -128,7 +161,7 @@ function buildAlert(tx: Transaction, snapshot: RequestSnapshot, verdict: Verdict
     clientIp: tx.clientIp,
     method: snapshot.method,
     url: toDisplayText(snapshot.url, 2048),
-    matches: tx.matches,
+    matches: tx.matches.slice(), // a copy: response phases may add matches to the transaction later
     score: verdict.score,
     threshold: verdict.threshold,
     action: verdict.action,

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { RuleMatch } from '../alerts/types.js';
 import { compileOperator } from '../operators/registry.js';
+import { createRegexMeter, enterRegexMeter, type RegexMeter } from '../operators/rx-budget.js';
+import type { ResponseVariables } from '../variables/response-variables.js';
 import type { CompiledOperator } from '../operators/types.js';
 import { applyChain, applyChainSteps, createTransformCache, type TransformCache } from '../transforms/cache.js';
 import { inRanges } from '../rules/ids.js';
@@ -8,6 +10,8 @@ import { SEVERITIES, type CtlSpec, type Phase, type Severity, type TargetSpec } 
 import type { RequestVariables, VarEntry } from '../variables/types.js';
 import { compileKeySelector, type CompiledRule, type CompiledRuleset, type CompiledTarget, type KeyTest } from './compile.js';
 import type { MacroScope } from './macros.js';
+import { cutForInspection } from './inspect-cut.js';
+import { PrefilterState, type PrefilterHost } from './prefilter-state.js';
 import { redactValue, toDisplayText } from './redact.js';
 
 /** Engine settings a transaction needs (resolved from options; frozen). */
@@ -31,6 +35,8 @@ export interface EngineSettings {
 export interface MatchedVar {
   readonly name: string;
   readonly value: string;
+  /** TX.0-9 as this variable's match left them (`capture`), restored when its setvars run. */
+  readonly captures?: readonly string[];
 }
 
 export interface Interruption {
@@ -79,6 +85,9 @@ export class Transaction implements MacroScope {
   private removed: Set<CompiledRule> | null = null;
   private removedTargets: Map<CompiledRule, Map<string, KeyTest[]>> | null = null;
   private tcache: TransformCache | null = null;
+  /** Rule prefilter state (prefilter-state.ts) of the running phase, taken on first use. */
+  private pf: PrefilterState | null = null;
+  private pfHost: PrefilterHost | null = null;
   private matchedVar: MatchedVar | null = null;
   private matchedVars: readonly MatchedVar[] = [];
   private detectionPL: number;
@@ -87,6 +96,10 @@ export class Transaction implements MacroScope {
   private scoreDelta = 0;
   /** Set by the middleware/inspect for reporting. */
   clientIp = '';
+  /** Time budget of the super-linear @rx patterns for this transaction (operators/rx-budget.ts). */
+  readonly regexMeter: RegexMeter = createRegexMeter(undefined, () => this.tx.set('portcullis_regex_budget', '1'));
+  /** Response collections (RESPONSE_*), attached before phase 3; null while the request is inspected. */
+  response: ResponseVariables | null = null;
 
   constructor(ruleset: CompiledRuleset, settings: EngineSettings, vars: RequestVariables) {
     this.ruleset = ruleset;
@@ -135,6 +148,20 @@ export class Transaction implements MacroScope {
     return this.inboundScore() >= this.threshold();
   }
 
+  /** Outbound (response) threshold: TX outbound_anomaly_score_threshold (CRS sets 4), else the inbound option. */
+  outboundThreshold(): number {
+    const v = this.tx.get('outbound_anomaly_score_threshold');
+    return v !== undefined ? toInt(v) || this.settings.threshold : this.settings.threshold;
+  }
+
+  /** Outbound anomaly score counted for blocking: levels 1..blocking paranoia. */
+  outboundScore(): number {
+    const pl = this.blockingParanoia();
+    let sum = 0;
+    for (let i = 1; i <= pl && i <= 4; i++) sum += toInt(this.tx.get(`outbound_anomaly_score_pl${i}`));
+    return sum;
+  }
+
   private computeDetectionPL(): number {
     const v = this.tx.get('detection_paranoia_level');
     const blocking = this.blockingParanoia();
@@ -149,20 +176,38 @@ export class Transaction implements MacroScope {
    * else null. Phase 2 (and 1 with `tx.early_blocking`) ends with the anomaly threshold check.
    */
   runPhase(phase: Phase): Interruption | null {
-    if (this.engineMode === 'Off' || this.allowed || this.interruption) return this.interruption;
+    // DetectionOnly records the first interruption ("would block") but, like ModSecurity, keeps evaluating.
+    const stops = this.engineMode === 'On';
+    if (this.engineMode === 'Off' || this.allowed || (stops && this.interruption)) return stops ? this.interruption : null;
     if (phase === 2) this.vars.processBody();
+    if (this.pf !== null) {
+      PrefilterState.release(this.pf); // taken outside a phase: collections may have changed since
+      this.pf = null;
+    }
     const list = this.ruleset.phases[phase].rules;
-    for (let i = 0; i < list.length; i++) {
-      const e = list[i]!;
-      if (!('id' in e)) continue;
-      if (e.paranoiaLevel > this.detectionPL) continue;
-      if (this.removed !== null && this.removed.has(e)) continue;
-      if (!this.evalRule(e)) continue;
-      if (this.interruption || this.allowed) break;
-      if (e.skipTo >= 0) i = e.skipTo;
+    const outerMeter = enterRegexMeter(this.regexMeter);
+    try {
+      for (let i = 0; i < list.length; i++) {
+        const e = list[i]!;
+        if (!('id' in e)) continue;
+        if (e.paranoiaLevel > this.detectionPL) continue;
+        if (this.removed !== null && this.removed.has(e)) continue;
+        if (!this.evalRule(e)) continue;
+        if ((stops && this.interruption) || this.allowed) break;
+        if (e.skipTo >= 0) i = e.skipTo;
+      }
+    } finally {
+      enterRegexMeter(outerMeter);
+      if (this.pf !== null) {
+        PrefilterState.release(this.pf);
+        this.pf = null;
+      }
     }
     if (!this.interruption && !this.allowed && (phase === 2 || (phase === 1 && this.tx.get('early_blocking') === '1'))) {
       if (this.overThreshold()) this.interrupt({ status: this.settings.blockStatus, ruleId: 0, action: 'threshold' });
+    }
+    if (!this.interruption && !this.allowed && (phase === 4 || (phase === 3 && this.tx.get('early_blocking') === '1'))) {
+      if (this.outboundScore() >= this.outboundThreshold()) this.interrupt({ status: this.settings.blockStatus, ruleId: 0, action: 'threshold' });
     }
     return this.engineMode === 'On' ? this.interruption : null;
   }
@@ -177,8 +222,13 @@ export class Transaction implements MacroScope {
   /** Evaluates a rule and its chain; on a full match runs actions. Returns whether it matched. */
   private evalRule(rule: CompiledRule): boolean {
     this.currentRule = rule;
+    this.scoreDelta = 0;
     const head = this.evalLink(rule);
     if (head === null) return false;
+    // setvar runs as soon as its own link matched, before the next link is evaluated (ModSecurity/Coraza: CRS
+    // 920420 and 931130 set a TX variable in the chain head that the chained rule reads); ctl waits for the
+    // whole chain.
+    if (rule.setvars.length !== 0) this.runActions(rule, head, false);
     let links: { rule: CompiledRule; vars: MatchedVar[] }[] | null = null;
     if (rule.chain) {
       links = [{ rule, vars: head }];
@@ -187,15 +237,15 @@ export class Transaction implements MacroScope {
         this.matchedVars = prev;
         const got = this.evalLink(link);
         if (got === null) return false;
+        if (link.setvars.length !== 0) this.runActions(link, got, false);
         links.push({ rule: link, vars: got });
         prev = got;
       }
     }
-    this.scoreDelta = 0;
     if (links) {
-      for (const l of links) this.runActions(l.rule, l.vars);
-    } else {
-      this.runActions(rule, head);
+      for (const l of links) if (l.rule.ctls.length !== 0) this.runActions(l.rule, l.vars, true);
+    } else if (rule.ctls.length !== 0) {
+      this.runActions(rule, head, true);
     }
     this.nativeScore(rule);
     this.record(rule, head);
@@ -215,20 +265,40 @@ export class Transaction implements MacroScope {
       if (rule.negate) r = !r;
       return r ? [] : null;
     }
+    // Prefilter: skip the rule, or single values, that provably cannot match (prefilter.ts).
+    const pf = this.ruleset.prefilter !== null ? rule.pf : null;
+    const state = pf !== null ? this.prefilterState() : null;
+    if (state !== null && !state.ruleMayMatch(pf!)) return null;
     for (let t = 0; t < targets.length; t++) {
       const target = targets[t]!;
-      const entries = this.collect(target, rule);
-      for (let j = 0; j < entries.length; j++) {
-        const entry = entries[j]!;
+      let entries: readonly VarEntry[];
+      let excl: readonly KeyTest[] | undefined;
+      let dyn: readonly KeyTest[] | undefined;
+      let picked: readonly number[] | null = null;
+      if (state !== null) {
+        // The prefilter's view of the target: collect()'s entries and order, only the values that may match,
+        // exclusions applied below.
+        entries = state.targetEntries(pf!, t);
+        picked = state.candidates(pf!, t);
+        excl = rule.exclusions.get(target.collection);
+        dyn = this.removedTargets?.get(this.currentRule ?? rule)?.get(target.collection);
+      } else {
+        entries = this.collect(target, rule);
+      }
+      const count = picked !== null ? picked.length : entries.length;
+      for (let q = 0; q < count; q++) {
+        const entry = entries[picked !== null ? picked[q]! : q]!;
+        if (excl !== undefined && excl.some((x) => x(entry.key))) continue;
+        if (dyn !== undefined && dyn.some((x) => x(entry.key))) continue;
         let value = entry.value;
         if (value.length > this.settings.maxValueLength) {
-          value = value.slice(0, this.settings.maxValueLength);
+          value = cutForInspection(value, this.settings.maxValueLength);
           this.tx.set('portcullis_truncated', '1');
         }
         const hit = rule.spec.multiMatch ? this.testMulti(rule, op, value, captures) : this.testOne(rule, op, value, captures);
         if (hit === null) continue;
         const name = entry.key === '' || target.count ? target.collection : `${target.collection}:${entry.key}`;
-        const mv: MatchedVar = { name, value: hit };
+        const mv: MatchedVar = captures && !rule.negate ? { name, value: hit, captures: captures.slice() } : { name, value: hit };
         this.matchedVar = mv;
         (matched ??= []).push(mv);
       }
@@ -258,7 +328,7 @@ export class Transaction implements MacroScope {
     return null;
   }
 
-  private storeCaptures(c: string[]): void {
+  private storeCaptures(c: readonly string[]): void {
     for (let i = 0; i < 10; i++) {
       if (i < c.length) this.tx.set(String(i), c[i] ?? '');
       else this.tx.delete(String(i));
@@ -268,6 +338,16 @@ export class Transaction implements MacroScope {
   private transform(rule: CompiledRule, value: string): string {
     if (rule.transforms.fns.length === 0) return value;
     return applyChain(rule.transforms, value, (this.tcache ??= createTransformCache()));
+  }
+
+  /** The prefilter state of the running phase (from the plan's pool; released when the phase ends). */
+  private prefilterState(): PrefilterState {
+    return (this.pf ??= PrefilterState.acquire(this.ruleset.prefilter!, (this.pfHost ??= {
+      vars: this.vars,
+      maxValueLength: this.settings.maxValueLength,
+      transform: (chain, value) => applyChain(chain, value, (this.tcache ??= createTransformCache())),
+      truncated: () => this.tx.set('portcullis_truncated', '1'),
+    })));
   }
 
   private dynamicOperator(rule: CompiledRule): CompiledOperator {
@@ -300,7 +380,7 @@ export class Transaction implements MacroScope {
       case 'HIGHEST_SEVERITY': entries = [{ key: '', value: String(this.highestSeverity()) }]; break;
       case 'TIME_EPOCH': entries = [{ key: '', value: String(Math.floor(Date.now() / 1000)) }]; break;
       case 'ENV': case 'IP': case 'GLOBAL': case 'SESSION': case 'USER': case 'RULE': entries = EMPTY; break;
-      default: entries = this.vars.get(target.spec.collection);
+      default: entries = this.response?.get(target.spec.collection) ?? this.vars.get(target.spec.collection);
     }
     const test = target.test;
     const excl = rule.exclusions.get(target.collection);
@@ -354,7 +434,7 @@ export class Transaction implements MacroScope {
       }
       case 'ENV': return '';
       default: {
-        const entries = this.vars.get(collection as TargetSpec['collection']);
+        const entries = this.response?.get(collection) ?? this.vars.get(collection as TargetSpec['collection']);
         if (key === '') return entries[0]?.value ?? '';
         const want = key.toLowerCase();
         for (const e of entries) if (e.key.toLowerCase() === want) return e.value;
@@ -365,16 +445,17 @@ export class Transaction implements MacroScope {
 
   // ---------------------------------------------------------------- actions
 
-  private runActions(rule: CompiledRule, vars: readonly MatchedVar[]): void {
-    if (rule.setvars.length === 0 && rule.ctls.length === 0) return;
+  /** Runs a link's setvars (`ctls` false) or its ctls (`ctls` true). */
+  private runActions(rule: CompiledRule, vars: readonly MatchedVar[], ctls: boolean): void {
     // Non-disruptive actions run once per matched variable (ModSecurity semantics: counters keyed by
     // %{MATCHED_VAR_NAME} need it), with MATCHED_VAR pointing at that variable.
     const saved = this.matchedVar;
     const list = vars.length > 0 ? vars : [null];
     for (const mv of list) {
       if (mv) this.matchedVar = mv;
-      for (const sv of rule.setvars) this.setvar(sv.spec.collection, sv.constName ?? sv.name(this).toLowerCase(), sv.spec.op, sv.value);
-      for (const c of rule.ctls) this.ctl(c);
+      if (mv?.captures && list.length > 1) this.storeCaptures(mv.captures);
+      if (ctls) for (const c of rule.ctls) this.ctl(c);
+      else for (const sv of rule.setvars) this.setvar(sv.spec.collection, sv.constName ?? sv.name(this).toLowerCase(), sv.spec.op, sv.value);
     }
     this.matchedVar = saved ?? this.matchedVar;
   }
@@ -416,7 +497,9 @@ export class Transaction implements MacroScope {
   private record(rule: CompiledRule, head: readonly MatchedVar[]): void {
     if (!rule.spec.log || rule.id === 0) return;
     const first = head[0];
-    this.matchedVar = first ?? this.matchedVar;
+    // msg/logdata expand with MATCHED_VAR of the chain's last link (ModSecurity; CRS 932207's logdata relies on
+    // it); a single rule reports its first matched variable.
+    if (!rule.chain) this.matchedVar = first ?? this.matchedVar;
     const target = first?.name ?? '';
     const redact = this.settings.redact;
     const secret = redact.test(target);
@@ -492,10 +575,12 @@ export class Transaction implements MacroScope {
       case 'requestBodyProcessor': {
         const v = c.value.toUpperCase();
         if (v === 'URLENCODED' || v === 'MULTIPART' || v === 'JSON' || v === 'XML' || v === 'TEXT' || v === 'NONE') this.vars.setBodyProcessor(v);
+        this.pf?.reset();
         break;
       }
       case 'forceRequestBodyVariable':
         this.vars.forceRequestBodyVariable(c.value);
+        this.pf?.reset();
         break;
       default:
         break;

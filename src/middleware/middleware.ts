@@ -2,24 +2,29 @@
  * The request's way through Portcullis, in one place:
  *
  *   1. mode off or instance closed → next()
- *   2. client IP (socket address, IPv4-mapped IPv6 folded)
+ *   2. client IP (socket address, or through trusted proxies only; normalised), then the gate (gate.ts):
+ *      allow-list → skip the rules; deny-list / active ban → 403; rate limits → 429
  *   3. phase 1: method, URI, query args, headers, cookies → may block before the body is read
  *   4. body: captured within limits (inflated for inspection), then replayed to the app untouched;
  *      over the limit → 413 (reject) or prefix inspection (partial); too slow → 408
  *   5. phase 2: body args (urlencoded / JSON / multipart / XML) → anomaly threshold → verdict
  *   6. alert / block events (only when someone listens), 403 with an incident id, or next()
+ *      (and one `inspected` event per request for metrics: action, phase, engine time, score; timed
+ *      only while someone listens to it)
  *
  * Nothing here throws into the app: an internal failure emits 'error' and lets the request through
  * (fail-open, like ModSecurity), so a WAF bug cannot take the site down.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Alert, AlertDetail } from '../alerts/types.js';
+import type { Alert, AlertAction, AlertDetail } from '../alerts/types.js';
 import { attachBody, concludeTransaction, startTransaction, type Engine, type Verdict } from '../engine/engine.js';
 import type { Transaction } from '../engine/transaction.js';
-import type { ResolvedLimits } from '../options.js';
+import type { ResolvedLimits, ResolvedResponseInspection } from '../options.js';
 import type { RequestSnapshot } from '../variables/types.js';
 import { captureBody, declaresBody, type BodyCapture } from './body.js';
+import type { GateResult } from './gate.js';
 import { sendBlock } from './respond.js';
+import { inspectsResponses, watchResponse } from './response.js';
 import { bodyFields, snapshotFromRequest } from './snapshot.js';
 
 export type NextFunction = (err?: unknown) => void;
@@ -28,12 +33,24 @@ export type NextFunction = (err?: unknown) => void;
 export interface MiddlewareHost {
   engine(): Engine;
   readonly limits: ResolvedLimits;
+  /** Response inspection (phases 3-5, src/middleware/response.ts); absent or disabled: responses are not touched. */
+  readonly inspectResponse?: ResolvedResponseInspection;
   isClosed(): boolean;
   /** Emits only when someone listens; `detail` is built only then. */
   report(kind: 'alert' | 'block', alert: Alert, detail: () => AlertDetail): void;
   fail(err: unknown): void;
   /** Called when a request starts and ends inspection (for close() to wait on in-flight work). */
   track(delta: 1 | -1): void;
+  /** True when someone listens to `inspected`: asked once per request, so timing costs nothing otherwise. */
+  timed(): boolean;
+  /** Reports one inspected request (called only when timed() was true when the request started). */
+  inspected(action: AlertAction, phase: 1 | 2, seconds: number, score: number): void;
+  /** Client IP through trusted proxies only (src/bans/client-ip.ts); default: the socket address. */
+  clientIp?(req: IncomingMessage): string;
+  /** Allow/deny lists, bans and rate limits before the rules (src/middleware/gate.ts). */
+  gate?(req: IncomingMessage, res: ServerResponse, clientIp: string, mode: 'block' | 'detect'): GateResult | Promise<GateResult>;
+  /** The rules blocked a request from `clientIp` (counts toward the jails). */
+  blocked?(clientIp: string): void;
 }
 
 const NO_BODY: BodyCapture = { body: undefined, complete: true, tooLarge: false, consumed: false };
@@ -57,16 +74,22 @@ export function detailOf(snapshot: RequestSnapshot, body: Buffer | undefined): (
   };
 }
 
-function finish(host: MiddlewareHost, tx: Transaction, snapshot: RequestSnapshot, res: ServerResponse, next: NextFunction, forced?: Verdict, body?: Buffer): void {
+/** `mark`: performance.now() at the start, shifted by the time spent waiting for the body; -1 when not timed. */
+function finish(host: MiddlewareHost, tx: Transaction, snapshot: RequestSnapshot, res: ServerResponse, next: NextFunction, forced?: Verdict, body?: Buffer, mark = -1, phase: 1 | 2 = 2): void {
   const { verdict, alert } = concludeTransaction(tx, snapshot, forced);
+  if (mark >= 0) host.inspected(verdict.action, phase, (performance.now() - mark) / 1000, verdict.score);
   if (alert) {
     const detail = detailOf(snapshot, body);
     host.report('alert', alert, detail);
     if (verdict.action === 'block') {
       host.report('block', alert, detail);
+      host.blocked?.(tx.clientIp);
       sendBlock(res, verdict.status ?? 403, alert.incidentId);
       return;
     }
+  }
+  if (host.inspectResponse !== undefined && inspectsResponses(tx.ruleset, host.inspectResponse)) {
+    try { watchResponse(host, host.inspectResponse, tx, snapshot, res); } catch (err) { host.fail(err); }
   }
   next();
 }
@@ -87,19 +110,39 @@ function limitVerdict(tx: Transaction, status: 408 | 413): Verdict {
 }
 
 export function createMiddleware(host: MiddlewareHost) {
+  const gated = new WeakSet<IncomingMessage>(); // passed an asynchronous gate (Redis): on to the rules
   return function portcullisMiddleware(req: IncomingMessage, res: ServerResponse, next: NextFunction): void {
     if (host.isClosed()) { next(); return; }
     const engine = host.engine();
     if (engine.settings.mode === 'off') { next(); return; }
     let tx: Transaction;
     let snapshot: RequestSnapshot;
-    const clientIp = clientIpOf(req);
+    const clientIp = host.clientIp ? host.clientIp(req) : clientIpOf(req);
+    if (host.gate && !gated.has(req)) {
+      let g: GateResult | Promise<GateResult> = 'continue';
+      const mode = engine.settings.mode === 'detect' || engine.ruleset.directives.ruleEngine === 'DetectionOnly' ? 'detect' : 'block';
+      try { g = host.gate(req, res, clientIp, mode); } catch (err) { host.fail(err); }
+      if (g instanceof Promise) {
+        const go = (r: GateResult): void => {
+          if (r === 'skip') next();
+          else if (r === 'continue') { gated.add(req); portcullisMiddleware(req, res, next); }
+        };
+        g.then(go, (err: unknown) => { host.fail(err); go('continue'); });
+        return;
+      }
+      if (g === 'skip') { next(); return; }
+      if (g === 'stop') return;
+    }
+    let mark = host.timed() ? performance.now() : -1;
+    let phase: 1 | 2 = 2;
     try {
       snapshot = snapshotFromRequest(req, NO_BODY, clientIp);
       tx = startTransaction(engine, snapshot, clientIp);
-      if (tx.runPhase(1) || !engine.needsBody || !declaresBody(req)) {
-        if (!tx.interruption) tx.runPhase(2);
-        finish(host, tx, snapshot, res, next);
+      const stopped = tx.runPhase(1);
+      if (tx.interruption) phase = 1;
+      if (stopped || !engine.needsBody || !declaresBody(req)) {
+        tx.runPhase(2); // returns at once after a blocking phase-1 interruption; DetectionOnly keeps evaluating
+        finish(host, tx, snapshot, res, next, undefined, undefined, mark, phase);
         return;
       }
     } catch (err) {
@@ -110,6 +153,7 @@ export function createMiddleware(host: MiddlewareHost) {
     // The body: asynchronous, bounded in size and time.
     host.track(1);
     const limits = host.limits;
+    const waitFrom = mark >= 0 ? performance.now() : 0;
     captureBody(req, {
       limit: limits.maxBodyBytes,
       onOverflow: limits.bodyOverflow,
@@ -119,12 +163,13 @@ export function createMiddleware(host: MiddlewareHost) {
       host.track(-1);
       try {
         if (capture.aborted) return; // client went away: nothing to answer
-        if (capture.timedOut) { finish(host, tx, snapshot, res, next, limitVerdict(tx, 408), capture.body); return; }
-        if (capture.tooLarge && limits.bodyOverflow === 'reject') { finish(host, tx, snapshot, res, next, limitVerdict(tx, 413), capture.body); return; }
+        if (mark >= 0) mark += performance.now() - waitFrom;
+        if (capture.timedOut) { finish(host, tx, snapshot, res, next, limitVerdict(tx, 408), capture.body, mark); return; }
+        if (capture.tooLarge && limits.bodyOverflow === 'reject') { finish(host, tx, snapshot, res, next, limitVerdict(tx, 413), capture.body, mark); return; }
         attachBody(tx, bodyFields(req, capture));
         if (!capture.complete || capture.encodingError) tx.tx.set('portcullis_body_incomplete', '1');
         tx.runPhase(2);
-        finish(host, tx, snapshot, res, next, undefined, capture.body);
+        finish(host, tx, snapshot, res, next, undefined, capture.body, mark, phase);
       } catch (err) {
         host.fail(err);
         next();

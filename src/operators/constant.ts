@@ -14,4 +14,5 @@ export const noMatchOperator: OperatorFactory = () => ({
   test() {
     return false;
   },
+  prefilter: () => ({ clauses: [{ kind: 'literals', literals: [] }] }),
 });

@@ -1,4 +1,5 @@
 import { captureOne, toByteString } from './byte-string.js';
+import { literalPrefilter } from './string-compare.js';
 import type { OperatorFactory } from './types.js';
 
 /** Word chars for @containsWord: ASCII letters, digits and `_` (ModSecurity v2's isalnum + `_`). */
@@ -34,5 +35,6 @@ export const containsWordOperator: OperatorFactory = (param) => {
       }
       return false;
     },
+    prefilter: () => literalPrefilter(word),
   };
 };

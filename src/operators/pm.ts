@@ -83,6 +83,7 @@ export function phraseMatcher(op: string, param: string, phrases: readonly strin
       captures.length = 1;
       return true;
     },
+    prefilter: () => ({ clauses: [{ kind: 'literals', literals: phrases }] }),
   };
 }
 

@@ -1,5 +1,8 @@
 import { operatorError } from './operator-error.js';
+import { regexPrefilter } from './regex-prefilter.js';
 import type { CompiledOperator, OperatorFactory } from './types.js';
+import { budgetPlanFor } from './rx-budget.js';
+import { createWindowedRx } from './rx-windowed.js';
 
 /** Flags the registry's @rx uses when the rule gives none: dotAll, as PCRE_DOTALL in ModSecurity. */
 export const DEFAULT_RX_FLAGS = 's';
@@ -21,6 +24,9 @@ export function createRx(source: string, flags: string = DEFAULT_RX_FLAGS): Comp
     const reason = err instanceof Error ? err.message : String(err);
     throw operatorError('rx', source, `does not compile as a JavaScript regex with flags "${cleanFlags}": ${reason}`, err);
   }
+  // Patterns measured super-linear (rx-cost-table.ts) run within a window/work budget (rx-budget.ts).
+  const plan = budgetPlanFor(source, cleanFlags);
+  if (plan !== null) return createWindowedRx(re, source, cleanFlags, plan, MAX_CAPTURES);
   return {
     test(value: string, captures?: string[]): boolean {
       if (captures === undefined) return re.test(value);
@@ -31,6 +37,7 @@ export function createRx(source: string, flags: string = DEFAULT_RX_FLAGS): Comp
       captures.length = count;
       return true;
     },
+    prefilter: () => regexPrefilter(source, cleanFlags),
   };
 }
 

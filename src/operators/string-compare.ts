@@ -1,5 +1,10 @@
 import { captureOne, toByteString } from './byte-string.js';
-import type { OperatorFactory } from './types.js';
+import type { OperatorFactory, OperatorPrefilter } from './types.js';
+
+/** The value must contain `text` (an empty `text` is in every value: no prefilter). */
+export function literalPrefilter(text: string): OperatorPrefilter | null {
+  return text === '' ? null : { clauses: [{ kind: 'literals', literals: [text] }] };
+}
 
 /*
  * Case-sensitive string operators. The parameter has been macro-expanded by the engine. Empty-string
@@ -18,6 +23,7 @@ export const containsOperator: OperatorFactory = (param) => {
       captureOne(captures, needle);
       return true;
     },
+    prefilter: () => literalPrefilter(needle),
   };
 };
 
@@ -30,6 +36,7 @@ export const strmatchOperator: OperatorFactory = (param) => {
       captureOne(captures, needle);
       return true;
     },
+    prefilter: () => literalPrefilter(needle),
   };
 };
 
@@ -42,6 +49,7 @@ export const beginsWithOperator: OperatorFactory = (param) => {
       captureOne(captures, prefix);
       return true;
     },
+    prefilter: () => literalPrefilter(prefix),
   };
 };
 
@@ -54,6 +62,7 @@ export const endsWithOperator: OperatorFactory = (param) => {
       captureOne(captures, suffix);
       return true;
     },
+    prefilter: () => literalPrefilter(suffix),
   };
 };
 
@@ -66,6 +75,7 @@ export const streqOperator: OperatorFactory = (param) => {
       captureOne(captures, value);
       return true;
     },
+    prefilter: () => literalPrefilter(expected),
   };
 };
 

@@ -13,6 +13,25 @@ export interface OperatorCompileContext {
   readonly readFile?: (path: string) => string;
 }
 
+/**
+ * A necessary condition for an operator to match, used by the engine to skip operators that provably
+ * cannot match a value (an exact-safe prefilter: it may say "maybe" too often, never "no" wrongly).
+ * The condition is a conjunction of clauses; a value can match only if every clause holds for it.
+ */
+export type PrefilterClause =
+  /** At least one of the literals occurs in the value, compared ASCII-case-insensitively. [] = never. */
+  | { readonly kind: 'literals'; readonly literals: readonly string[] }
+  /**
+   * A cheap test that returns true whenever the operator may match. It must give the same answer for
+   * values that differ only in ASCII letter case (the engine may ask it about the untransformed value when
+   * the rule's transformations only change case). `id` names it (clauses with one id are shared).
+   */
+  | { readonly kind: 'predicate'; readonly id: string; readonly test: (value: string) => boolean };
+
+export interface OperatorPrefilter {
+  readonly clauses: readonly PrefilterClause[];
+}
+
 export interface CompiledOperator {
   /**
    * Returns true when the operator matches `value` (before any negation, which the engine applies).
@@ -20,6 +39,11 @@ export interface CompiledOperator {
    * `captures[0]` the whole match, `captures[1..9]` groups; it sets `captures.length` accordingly.
    */
   test(value: string, captures?: string[]): boolean;
+  /**
+   * Optional: the operator's prefilter (see PrefilterClause), or null when there is none. Called once, when a
+   * ruleset is compiled; must be exact-safe for `test` without negation.
+   */
+  prefilter?(): OperatorPrefilter | null;
 }
 
 export type OperatorFactory = (param: string, ctx: OperatorCompileContext) => CompiledOperator;

@@ -41,5 +41,11 @@ export const validateByteRangeOperator: OperatorFactory = (param) => {
       }
       return false;
     },
+    // A match needs a byte outside the ranges (chars above 0xFF are never skipped by the engine).
+    prefilter: () => {
+      const outside: string[] = [];
+      for (let c = 0; c < 256; c++) if (allowed[c] === 0) outside.push(String.fromCharCode(c));
+      return { clauses: [{ kind: 'literals', literals: outside }] };
+    },
   };
 };

@@ -25,4 +25,5 @@ export const validateUrlEncodingOperator: OperatorFactory = () => ({
     captureOne(captures, value);
     return true;
   },
+  prefilter: () => ({ clauses: [{ kind: 'literals', literals: ['%'] }] }),
 });

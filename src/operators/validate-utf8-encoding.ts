@@ -55,4 +55,8 @@ export const validateUtf8EncodingOperator: OperatorFactory = () => ({
     captureOne(captures, value);
     return true;
   },
+  // Invalid UTF-8 needs a byte >= 0x80 (or a char that is not a byte, which the engine never skips).
+  prefilter: () => ({ clauses: [{ kind: 'literals', literals: HIGH_BYTES }] }),
 });
+
+const HIGH_BYTES: readonly string[] = Array.from({ length: 128 }, (_, k) => String.fromCharCode(0x80 + k));

@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { bareMessage, PortcullisError } from '../errors.js';
 import type { RuleSource } from '../rules/types.js';
 import { continuesChain, createParserState, directiveHandler, type DirectiveContext, type ParserState } from './directives.js';
 import { splitArguments, splitLogicalLines, syntaxError, where, type Location } from './lexer.js';
 import { expandGlob, hasGlob } from './glob.js';
+import { BASE_CONFIG_NAME, BASE_CONFIG_TEXT } from './base-config.js';
 
 export interface SecLangOptions {
   /** Name used in error messages and `RuleSpec.source` (default `<inline>`); its directory anchors Include. */
@@ -171,4 +172,67 @@ export function loadSecLangFiles(paths: readonly string[] | string, options: Sec
     }
   }
   return result(state, options.baseDir ?? firstDir);
+}
+
+/**
+ * One entry of `rules.seclang`: a `.conf` file path, a directory (its `*.conf` files in lexical order, not
+ * recursive, as CRS ships `rules/`), or SecLang text with an optional name for error messages.
+ */
+export type SecLangSource = string | { readonly text: string; readonly name?: string };
+
+export interface LoadSecLangOptions extends Pick<SecLangOptions, 'readFile' | 'listDir'> {
+  /** Prepend the built-in ModSecurity base rules (200000-200007, see base-config.ts). Default true. */
+  readonly base?: boolean;
+  /** Tells a directory from a file (default: fs.statSync). */
+  readonly isDirectory?: (path: string) => boolean;
+}
+
+function defaultIsDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Loads `rules.seclang` entries, in order, as one configuration (later SecRuleUpdate…/SecRuleRemove… see the
+ * rules of earlier entries; Include works inside files with the depth limit MAX_INCLUDE_DEPTH). Errors are
+ * PortcullisError ERR_PORTCULLIS_SECLANG_* with `file:line`.
+ */
+export function loadSecLangSources(sources: readonly SecLangSource[], options: LoadSecLangOptions = {}): RuleSource {
+  const io = ioFrom(options);
+  const isDir = options.isDirectory ?? defaultIsDirectory;
+  const state = createParserState();
+  if (options.base !== false) parseInto(state, BASE_CONFIG_TEXT, BASE_CONFIG_NAME, undefined, 0, io);
+  let firstDir: string | undefined;
+  sources.forEach((src, i) => {
+    if (typeof src === 'string') {
+      if (isDir(src)) {
+        let names: string[];
+        try {
+          names = io.listDir(src);
+        } catch (err) {
+          throw includeError(undefined, `rules.seclang[${i}]: cannot list directory "${src}": ${bareMessage(err)}`, err);
+        }
+        const files = names.filter((n) => n.endsWith('.conf') && !n.startsWith('.')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        if (files.length === 0) throw includeError(undefined, `rules.seclang[${i}]: directory "${src}" holds no .conf files`);
+        firstDir ??= src;
+        for (const f of files) parseFile(state, join(src, f), 0, io, undefined);
+        return;
+      }
+      firstDir ??= dirname(src);
+      let text: string;
+      try {
+        text = io.readFile(src);
+      } catch (err) {
+        throw includeError(undefined, `rules.seclang[${i}]: cannot read "${src}": ${bareMessage(err)}`, err);
+      }
+      parseInto(state, text, src, dirname(src), 0, io);
+      return;
+    }
+    const name = src.name ?? `<rules.seclang[${i}]>`;
+    parseInto(state, src.text, name, undefined, 0, io);
+  });
+  return result(state, firstDir);
 }

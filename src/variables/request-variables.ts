@@ -65,8 +65,8 @@ function nonNegative(n: number): number {
 type Provider = (v: Vars) => readonly VarEntry[];
 
 class Vars implements RequestVariables {
-  private readonly cache = new Map<string, readonly VarEntry[]>();
-  private readonly bodyCache = new Map<string, readonly VarEntry[]>();
+  /** Memoised collections, by provider index (one map lookup per get()). */
+  private readonly memo: (readonly VarEntry[] | undefined)[] = new Array<readonly VarEntry[] | undefined>(PROVIDER_COUNT);
   private targetMemo: RequestTarget | undefined;
   private queryMemo: ParsedArgs | undefined;
   private processorMemo: BodyProcessorName | undefined;
@@ -85,37 +85,39 @@ class Vars implements RequestVariables {
   }
 
   get(collection: CollectionName): readonly VarEntry[] {
-    let name: string = collection;
-    let provider = PROVIDERS.get(name);
-    if (provider === undefined) {
-      name = name.toUpperCase();
-      provider = PROVIDERS.get(name);
-      if (provider === undefined) return EMPTY;
+    let info = PROVIDERS.get(collection);
+    if (info === undefined) {
+      info = PROVIDERS.get(collection.toUpperCase());
+      if (info === undefined) return EMPTY;
     }
-    const cache = BODY_DEPENDENT.has(name) ? this.bodyCache : this.cache;
-    let entries = cache.get(name);
+    let entries = this.memo[info.index];
     if (entries === undefined) {
       try {
-        entries = provider(this);
+        entries = info.provider(this);
       } catch {
         // Providers are written not to throw; this guards the request path against the unforeseen.
         entries = EMPTY;
       }
-      cache.set(name, entries);
+      this.memo[info.index] = entries;
     }
     return entries;
+  }
+
+  /** Forgets the body-derived collections (they are recomputed on next use). */
+  private clearBodyDependent(): void {
+    for (const i of BODY_DEPENDENT) this.memo[i] = undefined;
   }
 
   setBodyProcessor(name: BodyProcessorName): void {
     if (this.processed) return;
     this.processorMemo = name;
-    this.bodyCache.clear();
+    this.clearBodyDependent();
   }
 
   forceRequestBodyVariable(on: boolean): void {
     if (this.forced === on) return;
     this.forced = on;
-    this.bodyCache.delete('REQUEST_BODY');
+    this.memo[PROVIDERS.get('REQUEST_BODY')!.index] = undefined;
   }
 
   setBody(body: Pick<RequestSnapshot, 'body' | 'bodyComplete' | 'parsedBody'>): void {
@@ -128,15 +130,15 @@ class Vars implements RequestVariables {
     };
     this.rawMemo = undefined;
     this.bodyMemo = undefined;
-    this.bodyCache.clear();
-    this.cache.delete('INBOUND_DATA_ERROR'); // depends on bodyComplete
+    this.clearBodyDependent();
+    this.memo[PROVIDERS.get('INBOUND_DATA_ERROR')!.index] = undefined; // depends on bodyComplete
   }
 
   processBody(): void {
     if (this.processed) return;
     this.processor();
     this.processed = true;
-    this.bodyCache.clear();
+    this.clearBodyDependent();
   }
 
   // ------------------------------------------------------------------ internal state used by providers
@@ -312,9 +314,19 @@ for (const f of MULTIPART_FLAG_NAMES) {
   BODY_PROVIDERS[f] = (v) => flag(v.body().multipart?.flags[f] ?? false);
 }
 
-const BODY_DEPENDENT: ReadonlySet<string> = new Set(Object.keys(BODY_PROVIDERS));
+interface ProviderInfo {
+  /** Slot in Vars.memo. */
+  readonly index: number;
+  readonly provider: Provider;
+}
+
 /** A Map, not an object: names such as `constructor` (from macros) must not reach Object.prototype. */
-const PROVIDERS: ReadonlyMap<string, Provider> = new Map([...Object.entries(BASE_PROVIDERS), ...Object.entries(BODY_PROVIDERS)]);
+const PROVIDERS: ReadonlyMap<string, ProviderInfo> = new Map(
+  [...Object.entries(BASE_PROVIDERS), ...Object.entries(BODY_PROVIDERS)].map(([name, provider], index) => [name, { index, provider }]),
+);
+const PROVIDER_COUNT = PROVIDERS.size;
+/** Memo slots of the collections derived from the body. */
+const BODY_DEPENDENT: readonly number[] = Object.keys(BODY_PROVIDERS).map((name) => PROVIDERS.get(name)!.index);
 
 /** Creates the lazily computed collections of one request. Never throws on hostile input. */
 export function createRequestVariables(snapshot: RequestSnapshot, limits: ParseLimits): RequestVariables {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { portcullis } from '../../src/index.js';
-import type { InspectResult } from '../../src/index.js';
+import type { InspectResult, PortcullisOptions } from '../../src/index.js';
 
 /** One labelled request of test/corpus/*.jsonl. */
 export interface CorpusEntry {
@@ -27,9 +27,9 @@ export interface Outcome {
   readonly result: InspectResult;
 }
 
-/** Runs every entry through a fresh `portcullis({ mode: 'block', paranoia })` instance. */
-export async function runCorpus(entries: readonly CorpusEntry[], paranoia: number): Promise<Outcome[]> {
-  const waf = portcullis({ mode: 'block', paranoia });
+/** Runs every entry through a fresh `portcullis({ mode: 'block', paranoia, ...options })` instance. */
+export async function runCorpus(entries: readonly CorpusEntry[], paranoia: number, options: PortcullisOptions = {}): Promise<Outcome[]> {
+  const waf = portcullis({ mode: 'block', paranoia, ...options });
   const out: Outcome[] = [];
   for (const entry of entries) {
     const result = await waf.inspect({

@@ -1,44 +1,57 @@
 /**
- * `npm run corpus`: detection rate per class and overall, plus every false positive with its matched rules,
- * at paranoia level 1 (PL2 as an extra column). Pass `--misses` to list the attacks that were not blocked.
+ * `npm run corpus`: detection rate per class and overall, plus every false positive with its matched rules, for the
+ * default ruleset and for OWASP CRS v4 side by side, each at paranoia levels 1 and 2. CRS is read from
+ * $PORTCULLIS_CRS_DIR or ../shared/crs (crs-setup.conf.example + rules/); when it is absent the CRS columns say so.
+ * Pass `--misses` to list the attacks the default ruleset did not block at PL1 (and CRS, when present).
  */
-import { describeMatches, loadCorpus, runCorpus, statsByClass } from './load.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PortcullisOptions } from '../../src/index.js';
+import { findCrsDir } from '../helpers/crs.js';
+import { describeMatches, loadCorpus, runCorpus, statsByClass, type Outcome } from './load.js';
 
 const showMisses = process.argv.includes('--misses');
 const attacks = loadCorpus('attacks');
 const benign = loadCorpus('benign');
+const crsDir = findCrsDir();
+const hasCrs = crsDir !== undefined && existsSync(join(crsDir, 'rules')) && existsSync(join(crsDir, 'crs-setup.conf.example'));
+const crsOptions: PortcullisOptions | null = hasCrs
+  ? { rules: { defaults: false, seclang: [join(crsDir, 'crs-setup.conf.example'), join(crsDir, 'rules')] } }
+  : null;
 
 const pct = (a: number, b: number): string => (b === 0 ? '-' : `${((100 * a) / b).toFixed(1)}%`);
+const blocked = (os: readonly Outcome[]): Outcome[] => os.filter((o) => o.result.action === 'block');
 
-const a1 = await runCorpus(attacks, 1);
-const a2 = await runCorpus(attacks, 2);
-const b1 = await runCorpus(benign, 1);
-const b2 = await runCorpus(benign, 2);
-
-const s1 = statsByClass(a1);
-const s2 = statsByClass(a2);
-console.log(`${'class'.padEnd(22)}${'n'.padStart(5)}${'PL1'.padStart(9)}${'PL2'.padStart(9)}`);
-for (const [cls, s] of s1) {
-  console.log(`${cls.padEnd(22)}${String(s.total).padStart(5)}${pct(s.detected, s.total).padStart(9)}${pct(s2.get(cls)?.detected ?? 0, s.total).padStart(9)}`);
+interface Run { label: string; attacks: Outcome[]; benign: Outcome[] }
+const runs: Run[] = [];
+for (const [label, opts] of [['default', {}], ...(crsOptions ? [['CRS', crsOptions]] : [])] as [string, PortcullisOptions][]) {
+  for (const pl of [1, 2]) {
+    runs.push({ label: `${label} PL${pl}`, attacks: await runCorpus(attacks, pl, opts), benign: await runCorpus(benign, pl, opts) });
+  }
 }
-const d1 = a1.filter((o) => o.result.action === 'block').length;
-const d2 = a2.filter((o) => o.result.action === 'block').length;
-console.log(`${'overall detection'.padEnd(22)}${String(attacks.length).padStart(5)}${pct(d1, attacks.length).padStart(9)}${pct(d2, attacks.length).padStart(9)}`);
-const fp1 = b1.filter((o) => o.result.action === 'block');
-const fp2 = b2.filter((o) => o.result.action === 'block');
-console.log(`${'false positives'.padEnd(22)}${String(benign.length).padStart(5)}${String(fp1.length).padStart(9)}${String(fp2.length).padStart(9)}`);
 
-if (fp1.length > 0) {
-  console.log('\nFalse positives at PL1:');
-  for (const o of fp1) console.log(`  ${o.entry.id} [${o.entry.note}] score=${o.result.score}: ${describeMatches(o.result)}`);
+console.log(hasCrs ? `OWASP CRS from ${crsDir}` : `OWASP CRS not found (set PORTCULLIS_CRS_DIR or put it at ../shared/crs): CRS columns not run`);
+const w = 13;
+console.log(`${'class'.padEnd(22)}${'n'.padStart(5)}${runs.map((r) => r.label.padStart(w)).join('')}`);
+const stats = runs.map((r) => statsByClass(r.attacks));
+for (const [cls, s] of stats[0]!) {
+  console.log(`${cls.padEnd(22)}${String(s.total).padStart(5)}${stats.map((m) => pct(m.get(cls)?.detected ?? 0, s.total).padStart(w)).join('')}`);
 }
-if (fp2.length > 0) {
-  console.log('\nFalse positives at PL2:');
-  for (const o of fp2) console.log(`  ${o.entry.id} [${o.entry.note}] score=${o.result.score}: ${describeMatches(o.result)}`);
+console.log(`${'overall detection'.padEnd(22)}${String(attacks.length).padStart(5)}${runs.map((r) => pct(blocked(r.attacks).length, attacks.length).padStart(w)).join('')}`);
+console.log(`${'false positives'.padEnd(22)}${String(benign.length).padStart(5)}${runs.map((r) => String(blocked(r.benign).length).padStart(w)).join('')}`);
+console.log(`${'false positive rate'.padEnd(22)}${''.padStart(5)}${runs.map((r) => pct(blocked(r.benign).length, benign.length).padStart(w)).join('')}`);
+
+for (const r of runs) {
+  const fps = blocked(r.benign);
+  if (fps.length === 0) continue;
+  console.log(`\nFalse positives, ${r.label}:`);
+  for (const o of fps) console.log(`  ${o.entry.id} [${o.entry.note}] score=${o.result.score}: ${describeMatches(o.result)}`);
 }
 if (showMisses) {
-  console.log('\nAttacks not blocked at PL1:');
-  for (const o of a1.filter((x) => x.result.action !== 'block')) {
-    console.log(`  ${o.entry.id} [${o.entry.note}] score=${o.result.score} ${o.entry.method} ${o.entry.url.slice(0, 100)} ${o.entry.body ? `body=${JSON.stringify(o.entry.body.slice(0, 100))}` : ''} ${describeMatches(o.result)}`);
+  for (const r of runs.filter((x) => x.label.endsWith('PL1'))) {
+    console.log(`\nAttacks not blocked, ${r.label}:`);
+    for (const o of r.attacks.filter((x) => x.result.action !== 'block')) {
+      console.log(`  ${o.entry.id} [${o.entry.note}] score=${o.result.score} ${o.entry.method} ${o.entry.url.slice(0, 100)} ${o.entry.body ? `body=${JSON.stringify(o.entry.body.slice(0, 100))}` : ''} ${describeMatches(o.result)}`);
+    }
   }
 }

@@ -50,3 +50,18 @@ export { waf };\n`);
     return true;
   });
 });
+
+test('the built "portcullis" bin runs (test and replay commands, exit codes)', () => {
+  const pkg = JSON.parse(execFileSync(process.execPath, ['-p', 'JSON.stringify(require("portcullis/package.json").bin)'], { cwd: dir, encoding: 'utf8' }));
+  const bin = join(dir, 'node_modules', 'portcullis', pkg.portcullis);
+  const out = execFileSync(bin, ['test', '--request', "GET /?q=1'%20or%20'1'='1", '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+  const report = JSON.parse(out);
+  assert.equal(report.action, 'block');
+  assert.ok(report.matches.some((m: { target: string }) => m.target === 'ARGS:q'));
+  writeFileSync(join(dir, 'access.log'), '10.1.1.1 - - [10/Oct/2026:13:55:36 +0000] "GET /?q=1\'%20or%20\'1\'=\'1 HTTP/1.1" 200 5 "-" "x"\n');
+  assert.throws(() => execFileSync(bin, ['replay', 'access.log', '--fail-on-block'], { cwd: dir, encoding: 'utf8', stdio: 'pipe' }), (err: { status?: number; stdout?: string }) => {
+    assert.equal(err.status, 1);
+    assert.match(String(err.stdout), /would block\s+1/);
+    return true;
+  });
+});

@@ -1,11 +1,12 @@
 /**
  * "Anywhere" rules of the SQLi detector, checked at every token position (view index 0): calls of
  * delay / file / error-extraction functions with an SQL argument, WAITFOR DELAY, INTO OUTFILE,
- * `OR x=x` with textually equal literals, and keywords hidden in MySQL versioned comments.
+ * `OR x=x` with textually equal literals, keywords hidden in MySQL versioned comments, and SQL right
+ * after an ambiguous nested comment.
  * Each rule looks at most a few tokens ahead.
  */
 import { EQUALITY_OPS } from './keywords.js';
-import { is, isDangerousFunction, isLiteral, skipNot, skipUnary, terminates } from './helpers.js';
+import { comparisonIn, is, isDangerousFunction, isLiteral, skipNot, skipUnary, terminates } from './helpers.js';
 import type { SqlToken, TokenView } from './types.js';
 
 type AnywhereRule = (v: TokenView) => boolean;
@@ -61,7 +62,40 @@ function versionedKeyword(v: TokenView): boolean {
   return t !== undefined && t.versioned && (t.type === 'U' || t.type === 'E' || t.type === '&' || t.type === 'k' || t.type === 'f');
 }
 
-export const ANYWHERE_RULES: readonly AnywhereRule[] = [dangerousCall, waitforDelay, intoOutfile, equalTautology, versionedKeyword];
+/** How many operand tokens may sit between an ambiguous comment and the keyword it exposes. */
+const NESTED_LOOK = 3;
+
+/**
+ * SQL right after an ambiguous nested comment (`/*\/*\/2 union all`, `x/* /* *\/ or 1=1`): a comment
+ * that one database closes and another keeps open only makes sense as a parser-differential evasion
+ * when a set operator, a statement, a dangerous call or a logical operator with a comparison follows
+ * (after at most a few operands). Path globs (`a/*\/*\/b.ts`) and code comments followed by
+ * ordinary words stay clean.
+ */
+function nestedCommentKeyword(v: TokenView): boolean {
+  const first = v.at(0);
+  if (first === undefined || !first.afterNested) return false;
+  for (let k = 0; k < NESTED_LOOK; k++) {
+    const t = v.at(k);
+    if (t === undefined) return false;
+    if (t.type === 'U' || t.type === 'E') return true;
+    if (t.type === 'f' && isDangerousFunction(t.value) && is(v.at(k + 1), '(')) return true;
+    if (t.type === '&') return comparisonIn(v, skipNot(v, k + 1), 10) === 2;
+    if (!(isLiteral(t) || t.type === 'b' || t.type === ')' || (t.type === 'o' && (t.value === '-' || t.value === '+')))) {
+      return false;
+    }
+  }
+  return false;
+}
+
+export const ANYWHERE_RULES: readonly AnywhereRule[] = [
+  dangerousCall,
+  waitforDelay,
+  intoOutfile,
+  equalTautology,
+  versionedKeyword,
+  nestedCommentKeyword,
+];
 
 export function anywhereMatch(v: TokenView): boolean {
   for (const rule of ANYWHERE_RULES) if (rule(v)) return true;

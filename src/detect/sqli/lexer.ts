@@ -55,12 +55,14 @@ const OPS2 = new Set(['<=', '>=', '<>', '!=', '::', ':=', '<<', '>>', '<@', '@>'
 const OPS1 = '=<>+-*/%^|&~?';
 
 function makeToken(kind: RawKind, value: string, len: number, versioned: boolean): RawToken {
-  return { kind, value, len, closed: true, quote: 0, versioned, symbolic: false };
+  return { kind, value, len, closed: true, quote: 0, versioned, symbolic: false, afterNested: false };
 }
 
 export class SqlLexer {
   private pos = 0;
   private inVersioned = false;
+  /** The last skipped block comment was closed and held a nested `/*`; marks the next token. */
+  private nested = false;
   private first: boolean;
 
   /**
@@ -113,7 +115,12 @@ export class SqlLexer {
   }
 
   private tok(kind: RawKind, value: string, len: number): RawToken {
-    return makeToken(kind, value, len, this.inVersioned);
+    const t = makeToken(kind, value, len, this.inVersioned);
+    if (this.nested) {
+      t.afterNested = true;
+      this.nested = false;
+    }
+    return t;
   }
 
   /** `/*` at i: versioned comments switch into code mode; plain ones are skipped or end the input. */
@@ -134,6 +141,11 @@ export class SqlLexer {
       this.pos = s.length;
       return tok;
     }
+    // `/*/*/`, `/* /* */`: an opener inside the body (its `*` may be the one of the closing `*/`).
+    // The search stops at the first `/*` after the opener, which is never past the next comment's
+    // start, so the scans of successive comments do not overlap (linear overall).
+    const inner = s.indexOf('/*', i + 2);
+    if (inner !== -1 && inner < end) this.nested = true;
     this.pos = end + 2;
     return null;
   }

@@ -60,6 +60,7 @@ function convert(raw: RawToken, type: TokenType): SqlToken {
     quote: raw.quote,
     versioned: raw.versioned,
     symbolic: raw.symbolic,
+    afterNested: raw.afterNested,
   };
 }
 

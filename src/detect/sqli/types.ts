@@ -18,7 +18,8 @@
  * | `c`    | comment that truncates the query: `--`, `#`, unterminated `/*`      |
  * | `?`    | anything else (`{`, `\`, `:`, ...)                                  |
  *
- * Closed `/* *\/` comments produce no token; MySQL `/*! ... *\/` contents are tokenized as code.
+ * Closed `/* *\/` comments produce no token (a nested `/*` inside one marks the next token `afterNested`);
+ * MySQL `/*! ... *\/` contents are tokenized as code.
  */
 export type TokenType =
   | 's' | 'n' | 'v' | 'b' | 'f' | 'k' | 'E' | 'U' | '&' | '!' | 'o' | '(' | ')' | ',' | ';' | 'c' | '?';
@@ -37,6 +38,11 @@ export interface TokenFields {
   versioned: boolean;
   /** Logical operator written as a symbol (`||`, `&&`) rather than a word. */
   symbolic: boolean;
+  /**
+   * Directly preceded by an ambiguous block comment: a closed `/* *\/` whose body holds another `/*`
+   * (`/*\/*\/`). MySQL ends it at the first `*\/`, PostgreSQL nests; what follows is hidden from one of them.
+   */
+  afterNested: boolean;
 }
 
 export interface SqlToken extends TokenFields {

@@ -168,6 +168,7 @@ export const CRS_SQLI_POSITIVE: readonly CrsVector[] = [
   { id: '942101-6', value: '/post/unittests@coreruleset.org" sleep(10.to_i) "' },
   { id: '942101-7', value: "/post/foo/24'union all select 1,2,3 from aa" },
   { id: '942101-8', value: "/post/foo/24'union all select 1,2,3 from aa/bar" },
+  { id: '942101-9', value: '/post/*/*/2 union all/bar' },
 ];
 
 /** 942101 negative stages (REQUEST_FILENAME). */

@@ -166,6 +166,54 @@ describe('detectSQLi: CRS regression vectors', () => {
   }
 });
 
+describe('detectSQLi: ambiguous nested comments', () => {
+  // A closed comment holding another `/*`: MySQL closes it at the first `*/`, PostgreSQL nests.
+  const positive: readonly string[] = [
+    '/post/*/*/2 union all/bar',
+    '/*/*/2 union all/bar',
+    '/*/*/union/bar',
+    'x/* /* */ or 1=1',
+    '/*a/*b*/ drop table users',
+    '1/*/*/ /**/ union/**/all/x',
+    "x/*/*/1 or 'a'<>'b'",
+    '/p/*/*/sleep(5)/q',
+    '/*/**/1 UNION ALL/z',
+  ];
+  const benign: readonly string[] = [
+    'src/*/*.ts',
+    'src/*/*/index.ts',
+    'packages/*/*/src/**/*.ts',
+    '/assets/*/*/logo.png',
+    '/api/*/*/items?id=2',
+    'https://example.com/*/',
+    'https://cdn.example.com/files/*/*/readme.md',
+    '/a/*/*/b or c',
+    '*/5 * * * *',
+    '0 */2 * * * /usr/bin/backup --quiet',
+    '*/15 9-17 * * 1-5 /opt/report.sh',
+    'docs/**/*.md',
+    '/* a /* b */ c',
+    '/* outer /* inner */ still text */',
+    'find . -name "*/*.log"',
+    '/*/*/',
+    'x/*/*/',
+  ];
+  for (const input of positive) {
+    it(`detects ${JSON.stringify(input)}`, () => assert.notEqual(detectSQLi(input), null));
+  }
+  for (const input of benign) {
+    it(`passes ${JSON.stringify(input)}`, () => assert.equal(detectSQLi(input), null));
+  }
+  it('the same text without the nested opener is not flagged', () => {
+    assert.equal(detectSQLi('/post/*a*/2 union all/bar'), null);
+    assert.equal(detectSQLi('/post/2 union all/bar'), null);
+  });
+  it('1 MB of nested comment openers finishes', () => {
+    assert.equal(detectSQLi('/*/*'.repeat(1 << 18) + '*/'), null);
+    assert.notEqual(detectSQLi('/*/*/ '.repeat(1 << 17) + '1 union all/x'), null);
+  });
+});
+
 describe('detectSQLi: fingerprints', () => {
   const cases: ReadonlyArray<[string, string]> = [
     ["1' or '1'='1", 's&sos'],

@@ -1,0 +1,341 @@
+import type { CompiledChain } from '../transforms/cache.js';
+import { sequenceFeatures } from '../transforms/traits.js';
+import type { RequestVariables, VarEntry } from '../variables/types.js';
+import { cutForInspection } from './inspect-cut.js';
+import { CLAUSE_BITS } from './needle-scanner.js';
+import type { PrefilterPlan, PredicateRef, RulePrefilter } from './prefilter.js';
+
+/** How the state reaches the transaction: values are transformed through its memo. */
+export interface PrefilterHost {
+  readonly vars: RequestVariables;
+  readonly maxValueLength: number;
+  transform(chain: CompiledChain, value: string): string;
+  /** A value longer than maxValueLength was cut for inspection. */
+  truncated(): void;
+}
+
+const NONE = -1;
+/** Idle states per plan (weak: a replaced ruleset takes its pool with it). */
+const POOLS = new WeakMap<PrefilterPlan, PrefilterState[]>();
+const NO_VALUES: readonly number[] = Object.freeze([]);
+/** Every clause bit of a word set. */
+const ALL = 2 ** CLAUSE_BITS - 1;
+
+/** Word and mask of a clause id. */
+function wordOf(id: number): number {
+  return (id / CLAUSE_BITS) | 0;
+}
+
+function maskOf(id: number): number {
+  return 1 << id % CLAUSE_BITS;
+}
+
+/**
+ * The per-request half of the rule prefilter (see prefilter.ts): scans each source's values once, derives
+ * per-slot unions (re-scanning only the values a chain really changes), and answers "can this rule match
+ * anything?" and "can value i match?". Slot results hold for one phase: `reset()` at each phase start and
+ * whenever a ctl changes what the collections hold; sources are re-scanned only when their collection
+ * array changed.
+ *
+ * Storage is one growable plain array of small integers (rows of clause bits, CLAUSE_BITS per word, and a
+ * features word per value) addressed by offsets, so a request costs a handful of cheap allocations.
+ */
+export class PrefilterState {
+  private readonly words: number;
+  /** Arena: source rows are `words` clause words then one features word; unions and slot rows are `words`. */
+  private mem: number[];
+  private top = 0;
+  /** Bumped by reset(): a source checked in the current epoch is not looked up again. */
+  private epoch = 1;
+  private readonly srcEpoch: number[];
+  // Per source.
+  private readonly srcFrom: (readonly VarEntry[] | undefined)[];
+  private readonly srcEntries: (readonly VarEntry[] | undefined)[];
+  /** Values as inspected when some were cut, else undefined (the entries' values). */
+  private readonly srcValues: (string[] | undefined)[];
+  private readonly srcRows: number[];
+  private readonly srcUnion: number[];
+  private readonly srcUnionFeat: number[];
+  /** Rows of transformed values already scanned, by string (chains often give the same string). */
+  private readonly srcSeen: (Map<string, number> | undefined)[];
+  // Per slot (NONE: not computed in this phase). A slot's rows are the source's raw rows, except for values
+  // the chain changes, whose rows are in `slotRows` (value index -> row offset; undefined when none).
+  private readonly slotUnion: number[];
+  private readonly slotRows: (number[] | undefined)[];
+
+  private host: PrefilterHost | null = null;
+
+  constructor(private readonly plan: PrefilterPlan) {
+    this.words = plan.words;
+    const ns = plan.sources.length;
+    this.mem = new Array<number>(plan.arenaHint).fill(0);
+    this.srcEpoch = new Array<number>(ns).fill(0);
+    this.srcFrom = new Array<readonly VarEntry[] | undefined>(ns).fill(undefined);
+    this.srcEntries = new Array<readonly VarEntry[] | undefined>(ns).fill(undefined);
+    this.srcValues = new Array<string[] | undefined>(ns).fill(undefined);
+    this.srcRows = new Array<number>(ns).fill(0);
+    this.srcUnion = new Array<number>(ns).fill(0);
+    this.srcUnionFeat = new Array<number>(ns).fill(0);
+    this.srcSeen = new Array<Map<string, number> | undefined>(ns).fill(undefined);
+    this.slotUnion = new Array<number>(plan.slots.length).fill(NONE);
+    this.slotRows = new Array<number[] | undefined>(plan.slots.length).fill(undefined);
+  }
+
+  reset(): void {
+    this.slotUnion.fill(NONE);
+    this.epoch++;
+  }
+
+  /** Starts a phase of one transaction: nothing of a previous use is kept. */
+  private begin(host: PrefilterHost): void {
+    this.host = host;
+    this.top = 0;
+    this.srcFrom.fill(undefined);
+    this.reset();
+  }
+
+  /** Ends the use: drops every reference to request data. */
+  private end(): void {
+    this.host = null;
+    this.srcFrom.fill(undefined);
+    this.srcEntries.fill(undefined);
+    this.srcValues.fill(undefined);
+    this.srcSeen.fill(undefined);
+    this.slotRows.fill(undefined);
+  }
+
+  /**
+   * A state for one phase of one transaction, from the plan's pool (phases run synchronously, so a state is
+   * never shared: it goes back with `release` when the phase ends; a nested use simply gets a new one).
+   */
+  static acquire(plan: PrefilterPlan, host: PrefilterHost): PrefilterState {
+    const pool = POOLS.get(plan);
+    const state = pool !== undefined && pool.length > 0 ? pool.pop()! : new PrefilterState(plan);
+    state.begin(host);
+    return state;
+  }
+
+  static release(state: PrefilterState): void {
+    state.end();
+    let pool = POOLS.get(state.plan);
+    if (pool === undefined) POOLS.set(state.plan, (pool = []));
+    if (pool.length < 4) pool.push(state);
+  }
+
+  /**
+   * Indices (ascending) into targetEntries(pf, t) of the values that may satisfy all the rule's clauses;
+   * a shared empty list when the target's union already rules them all out.
+   */
+  candidates(pf: RulePrefilter, t: number): readonly number[] {
+    const slot = pf.slots[t]!;
+    let at = this.slotUnion[slot]!;
+    if (at === NONE) at = this.computeSlot(slot);
+    const { words, masks } = pf;
+    const mem = this.mem;
+    for (let c = 0; c < words.length; c++) if ((mem[at + words[c]!]! & masks[c]!) === 0) return NO_VALUES;
+    const src = this.plan.slots[slot]!.source;
+    const n = this.srcEntries[src]!.length;
+    const rows = this.slotRows[slot];
+    const base = this.srcRows[src]!;
+    const R = this.words + 1;
+    let out: number[] | undefined;
+    for (let i = 0; i < n; i++) {
+      let row = rows === undefined ? -1 : rows[i]!;
+      if (row < 0) row = base + i * R;
+      let ok = true;
+      for (let c = 0; c < words.length; c++) {
+        if ((mem[row + words[c]!]! & masks[c]!) === 0) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) (out ??= []).push(i);
+    }
+    return out ?? NO_VALUES;
+  }
+
+  /** False when no value of the rule's targets can satisfy all its clauses (the rule cannot match). */
+  ruleMayMatch(pf: RulePrefilter): boolean {
+    const { words, masks, slots } = pf;
+    for (let c = 0; c < words.length; c++) {
+      const w = words[c]!;
+      const m = masks[c]!;
+      let hit = false;
+      for (let s = 0; s < slots.length; s++) {
+        const slot = slots[s]!;
+        let at = this.slotUnion[slot]!;
+        if (at === NONE) at = this.computeSlot(slot);
+        if ((this.mem[at + w]! & m) !== 0) {
+          hit = true;
+          break;
+        }
+      }
+      if (!hit) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The values of target `t` of the rule, in collection order (the key selector applied, exclusions not):
+   * the same entries, in the same order, as the engine's collect() before exclusions.
+   */
+  targetEntries(pf: RulePrefilter, t: number): readonly VarEntry[] {
+    const slot = pf.slots[t]!;
+    if (this.slotUnion[slot] === NONE) this.computeSlot(slot);
+    return this.srcEntries[this.plan.slots[slot]!.source]!;
+  }
+
+  /** False when value `i` of targetEntries(pf, t) cannot satisfy all the rule's clauses. */
+  valueMayMatch(pf: RulePrefilter, t: number, i: number): boolean {
+    const slot = pf.slots[t]!;
+    const rows = this.slotRows[slot];
+    let row = rows === undefined ? -1 : rows[i]!;
+    if (row < 0) row = this.srcRows[this.plan.slots[slot]!.source]! + i * (this.words + 1);
+    const { words, masks } = pf;
+    const mem = this.mem;
+    for (let c = 0; c < words.length; c++) {
+      if ((mem[row + words[c]!]! & masks[c]!) === 0) return false;
+    }
+    return true;
+  }
+
+  /** Takes n zero words from the arena; returns their offset. */
+  private alloc(n: number): number {
+    const at = this.top;
+    const need = at + n;
+    if (need <= this.mem.length) {
+      const mem = this.mem;
+      for (let k = at; k < need; k++) mem[k] = 0;
+    } else {
+      const grown = new Array<number>(Math.max(need, this.mem.length * 2)).fill(0);
+      for (let k = 0; k < at; k++) grown[k] = this.mem[k]!;
+      this.mem = grown;
+      // Next requests start with this size (capped: one huge request must not make every arena huge).
+      if (grown.length <= 65_536 && grown.length > this.plan.arenaHint) this.plan.arenaHint = grown.length;
+    }
+    this.top = need;
+    return at;
+  }
+
+  /** Scans a source's values (raw) unless its collection array is the one already scanned. */
+  private source(id: number): void {
+    if (this.srcEpoch[id] === this.epoch) return;
+    this.srcEpoch[id] = this.epoch;
+    const def = this.plan.sources[id]!;
+    const from = this.host!.vars.get(def.collection);
+    if (this.srcFrom[id] === from) return;
+    const test = def.test;
+    let entries: readonly VarEntry[] = from;
+    if (test !== null && from.length !== 0) {
+      const kept: VarEntry[] = [];
+      for (let i = 0; i < from.length; i++) if (test(from[i]!.key)) kept.push(from[i]!);
+      entries = kept;
+    }
+    const W = this.words;
+    const R = W + 1;
+    const n = entries.length;
+    const unionAt = this.alloc(W);
+    const rowsAt = this.alloc(n * R);
+    const mem = this.mem;
+    const max = this.host!.maxValueLength;
+    const scanner = this.plan.scanner;
+    const preds = def.predicates;
+    let values: string[] | undefined;
+    let unionFeat = 0;
+    for (let i = 0; i < n; i++) {
+      let v = entries[i]!.value;
+      if (v.length > max) {
+        v = cutForInspection(v, max);
+        this.host!.truncated();
+        if (values === undefined) {
+          values = [];
+          for (let k = 0; k < i; k++) values.push(entries[k]!.value);
+        }
+      }
+      if (values !== undefined) values.push(v);
+      const row = rowsAt + i * R;
+      let f = scanner.scan(v, mem, row);
+      if (f < 0) {
+        for (let w = 0; w < W; w++) mem[row + w] = ALL;
+      } else {
+        f = sequenceFeatures(v, f);
+        if (preds.length !== 0) setPredicates(preds, v, mem, row);
+      }
+      mem[row + W] = f;
+      unionFeat |= f;
+      for (let w = 0; w < W; w++) mem[unionAt + w]! |= mem[row + w]!;
+    }
+    this.srcFrom[id] = from;
+    this.srcEntries[id] = entries;
+    this.srcValues[id] = values;
+    this.srcRows[id] = rowsAt;
+    this.srcUnion[id] = unionAt;
+    this.srcUnionFeat[id] = unionFeat;
+    this.srcSeen[id] = undefined;
+  }
+
+  /** Computes a slot's union (and rows for the values its chain changes); returns the union's offset. */
+  private computeSlot(id: number): number {
+    const def = this.plan.slots[id]!;
+    const src = def.source;
+    this.source(src);
+    const triggers = def.triggers;
+    const unionFeat = this.srcUnionFeat[src]!;
+    this.slotRows[id] = undefined;
+    // Every value passes through the chain unchanged (up to ASCII case): the raw scan is the answer.
+    if (triggers >= 0 && unionFeat >= 0 && (unionFeat & triggers) === 0) {
+      this.slotUnion[id] = this.srcUnion[src]!;
+      return this.srcUnion[src]!;
+    }
+    // Else: the raw union (a superset is safe) plus the scans of the values the chain changes.
+    const W = this.words;
+    const R = W + 1;
+    const entries = this.srcEntries[src]!;
+    const values = this.srcValues[src];
+    const n = entries.length;
+    const rawUnion = this.srcUnion[src]!;
+    const rowsAt = this.srcRows[src]!;
+    const unionAt = this.alloc(W);
+    for (let w = 0; w < W; w++) this.mem[unionAt + w] = this.mem[rawUnion + w]!;
+    const scanner = this.plan.scanner;
+    let rows: number[] | undefined;
+    const preds = this.plan.sources[src]!.predicates;
+    for (let i = 0; i < n; i++) {
+      const f = this.mem[rowsAt + i * R + W]!;
+      if (f >= 0 && triggers >= 0 && (f & triggers) === 0) continue; // unchanged: the raw row holds
+      let row: number;
+      if (f < 0) {
+        row = this.alloc(W);
+        for (let w = 0; w < W; w++) this.mem[row + w] = ALL;
+      } else {
+        const raw = values !== undefined ? values[i]! : entries[i]!.value;
+        const v = this.host!.transform(def.chain, raw);
+        if (v === raw) continue; // this value came through unchanged after all
+        let seen = this.srcSeen[src];
+        const known = seen?.get(v);
+        if (known !== undefined) {
+          row = known;
+        } else {
+          row = this.alloc(W);
+          const mem = this.mem; // alloc may have grown the arena
+          if (scanner.scan(v, mem, row) < 0) {
+            for (let w = 0; w < W; w++) mem[row + w] = ALL;
+          } else if (preds.length !== 0) {
+            setPredicates(preds, v, mem, row);
+          }
+          (seen ??= this.srcSeen[src] = new Map()).set(v, row);
+        }
+      }
+      const mem = this.mem;
+      for (let w = 0; w < W; w++) mem[unionAt + w]! |= mem[row + w]!;
+      (rows ??= new Array<number>(n).fill(-1))[i] = row;
+    }
+    this.slotRows[id] = rows;
+    this.slotUnion[id] = unionAt;
+    return unionAt;
+  }
+}
+
+function setPredicates(preds: readonly PredicateRef[], value: string, bits: number[], offset: number): void {
+  for (const p of preds) if (p.test(value)) bits[offset + wordOf(p.clause)]! |= maskOf(p.clause);
+}

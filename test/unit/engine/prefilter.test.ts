@@ -1,0 +1,165 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { withoutPrefilter } from '../../../src/engine/compile.js';
+import { attachBody, buildEngine, concludeTransaction, startTransaction, type Engine } from '../../../src/engine/engine.js';
+import { createNeedleScanner } from '../../../src/engine/needle-scanner.js';
+import { resolveOptions, type PortcullisOptions } from '../../../src/options.js';
+import type { RequestSnapshot } from '../../../src/variables/types.js';
+import { loadCorpus } from '../../corpus/load.js';
+import { CRS_DIR } from '../../helpers/crs.js';
+import { loadCrsInputs } from '../../helpers/crs-payloads.js';
+
+/**
+ * Differential test of the rule prefilter: the same requests through the same compiled ruleset with the
+ * prefilter on and off must fire the same rules on the same variables with the same values (and give the
+ * same verdict). Default rules at every paranoia level, the corpus, random requests, and the CRS with its
+ * regression-suite requests.
+ */
+
+const bytes = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
+
+interface Req { method: string; url: string; headers: [string, string][]; body?: string }
+
+function snapshotOf(r: Req): RequestSnapshot {
+  return {
+    method: r.method, url: bytes(r.url), httpVersion: '1.1', remoteAddress: '127.0.0.1',
+    headers: r.headers.map(([k, v]) => [k, bytes(v)] as [string, string]),
+    ...(r.body !== undefined ? { body: Buffer.from(r.body, 'utf8'), bodyComplete: true } : {}),
+  };
+}
+
+/** What inspect() does, on a given engine; returns a comparable summary. */
+function run(engine: Engine, r: Req): string {
+  const snap = snapshotOf(r);
+  const { body: _b, bodyComplete: _c, ...head } = snap;
+  const tx = startTransaction(engine, head, '127.0.0.1');
+  if (!tx.runPhase(1)) {
+    if (snap.body) attachBody(tx, snap);
+    tx.runPhase(2);
+  }
+  const { verdict } = concludeTransaction(tx, snap);
+  const matches = tx.matches.map((m) => `${m.id}@${m.target}=${m.value}|${m.data}|${m.score}`);
+  return JSON.stringify({ action: verdict.action, score: verdict.score, matches, tx: [...tx.tx].sort() });
+}
+
+function pair(options: PortcullisOptions): { on: Engine; off: Engine } {
+  const on = buildEngine(resolveOptions(options));
+  assert.ok(on.ruleset.prefilter !== null, 'the ruleset has a prefilter');
+  return { on, off: { ...on, ruleset: withoutPrefilter(on.ruleset) } };
+}
+
+/**
+ * Compares the two engines on one request. The regex time budget (rx-budget.ts) charges measured patterns by
+ * the clock, so a run that happened to be slow (a first-use regex compile, a loaded machine) may stop them
+ * early: such a pair is retried, and skipped (counted) if the budget still differs.
+ */
+let budgetSkips = 0;
+function same(engines: { on: Engine; off: Engine }, r: Req): void {
+  const where = `${r.method} ${r.url.slice(0, 200)} ${r.body?.slice(0, 200) ?? ''}`;
+  for (let attempt = 0; ; attempt++) {
+    const off = run(engines.off, r);
+    const on = run(engines.on, r);
+    if (on === off) return;
+    const timing = on.includes('portcullis_regex_budget') || off.includes('portcullis_regex_budget');
+    if (!timing) assert.equal(on, off, where);
+    if (attempt === 2) {
+      budgetSkips++;
+      return;
+    }
+  }
+}
+
+const corpus = [...loadCorpus('attacks'), ...loadCorpus('benign')].map((e): Req => ({
+  method: e.method, url: e.url, headers: Array.isArray(e.headers) ? e.headers : Object.entries(e.headers),
+  ...(e.body !== undefined ? { body: e.body } : {}),
+}));
+
+describe('rule prefilter: same results with and without', () => {
+  for (const paranoia of [1, 2, 4]) {
+    it(`default rules, paranoia ${paranoia}, corpus`, () => {
+      const engines = pair({ paranoia, mode: 'block' });
+      for (const r of corpus) same(engines, r);
+    });
+  }
+
+  it('default rules, random requests', () => {
+    const engines = pair({ paranoia: 4, mode: 'detect' });
+    const frag = fc.constantFrom(
+      "'", '"', '`', ' ', '%20', '%27', '%2e%2e%2f', '+', '&', '=', '<', '>', '(', ')', ';', '|', '$', '{', '}', '#', '--', '/*', '*/',
+      '\\', '\\x3c', '&lt;', '&#x3c;', '%u003c', '\u00e9', '\uff1c', 'union', 'SELECT', 'or', '1=1', 'sleep(5)', 'script', 'onerror=',
+      'javascript:', '../', '/etc/passwd', 'cat', 'whoami', '${jndi:', '{{7*7}}', '__proto__', 'constructor', 'http://', '169.254.169.254',
+      'a', 'Z', '0', '42', 'shoes', 'O\'Brien', '  ', '\t', '\n', '\0', '%00', '%0a', 'require(', '$ne', '[$gt]',
+    );
+    const text = fc.array(frag, { maxLength: 12 }).map((a) => a.join(''));
+    const enc = (s: string): string => encodeURIComponent(s);
+    fc.assert(fc.property(text, text, text, text, fc.boolean(), (k, v, ua, bodyText, json) => {
+      const headers: [string, string][] = [['host', 'example.com'], ['user-agent', ua], ['cookie', `sid=${v}; ${k}=1`], ['referer', `https://x.test/?q=${v}`]];
+      const body = json ? JSON.stringify({ [k || 'k']: bodyText, list: [v, 1] }) : `${enc(k || 'k')}=${enc(bodyText)}&x=${enc(v)}`;
+      headers.push(['content-type', json ? 'application/json' : 'application/x-www-form-urlencoded']);
+      same(engines, { method: 'POST', url: `/p/${enc(k)}?${enc(k || 'q')}=${enc(v)}&raw=${v.replace(/[&#\s]/g, '')}`, headers, body });
+      return true;
+    }), { numRuns: 400 });
+  });
+
+  it('ctl and exclusions still apply (custom rules)', () => {
+    const engines = pair({
+      paranoia: 1,
+      exclusions: [{ ids: [101000, 101020], targets: ['ARGS:q'] }, { ids: [101021], targets: ['ARGS:p'], when: { path: '/s' } }],
+    });
+    for (const url of ["/s?q=1'%20or%20'1'='1&p=1'%20or%20'1'='1", "/t?q=1'%20or%20'1'='1&p=1'%20union%20select%201"]) {
+      same(engines, { method: 'GET', url, headers: [['host', 'h']] });
+    }
+  });
+
+  const crsPresent = CRS_DIR !== undefined && existsSync(join(CRS_DIR, 'rules'));
+  it('CRS v4 with its regression-suite requests', { skip: crsPresent ? false : 'CRS not found' }, () => {
+    const engines = pair({
+      paranoia: 4, mode: 'detect',
+      rules: { defaults: false, seclang: [join(CRS_DIR!, 'crs-setup.conf.example'), join(CRS_DIR!, 'rules')] },
+    } as PortcullisOptions);
+    const inputs = loadCrsInputs(CRS_DIR!);
+    assert.ok(inputs.length > 1000);
+    const deadline = Date.now() + 8_000;
+    let n = 0;
+    // Spread over the whole suite: every k-th input, then more while time allows.
+    for (let step = 7, start = 0; start < step && Date.now() < deadline; start++) {
+      for (let i = start; i < inputs.length && Date.now() < deadline; i += step) {
+        const x = inputs[i]!;
+        const headers = x.headers.filter(([k]) => k.toLowerCase() !== 'content-length');
+        same(engines, { method: x.method, url: x.uri, headers, ...(x.data !== undefined ? { body: x.data } : {}) });
+        n++;
+      }
+    }
+    assert.ok(n >= 150, `only ${n} CRS requests compared`);
+    assert.ok(budgetSkips <= n / 20, `${budgetSkips} of ${n} comparisons skipped for the regex time budget`);
+  });
+});
+
+describe('needle scanner', () => {
+  it('finds exactly the clauses whose needles occur (ASCII case-insensitively)', () => {
+    const alphabet = fc.constantFrom('a', 'b', 'A', 'B', 'ab', '-', '--', ' ', '\xe9', '\xc9', '\0', 'x');
+    const str = fc.array(alphabet, { maxLength: 10 }).map((a) => a.join(''));
+    fc.assert(fc.property(fc.array(fc.array(str.filter((s) => s.length > 0), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 40 }), str, (clauses, value) => {
+      const needles = new Map<string, number[]>();
+      clauses.forEach((lits, id) => { for (const l of lits) needles.set(l, [...(needles.get(l) ?? []), id]); });
+      const scanner = createNeedleScanner(needles, clauses.length)!;
+      const bits = new Array<number>(scanner.words).fill(0);
+      scanner.scan(value, bits, 0);
+      const fold = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+      clauses.forEach((lits, id) => {
+        const want = [...needles].some(([l, ids]) => ids.includes(id) && fold(value).includes(fold(l)));
+        const got = (bits[Math.floor(id / 30)]! & (1 << id % 30)) !== 0;
+        assert.equal(got, want, `clause ${id} ${JSON.stringify(lits)} in ${JSON.stringify(value)}`);
+      });
+      return true;
+    }), { numRuns: 2000 });
+  });
+
+  it('reports non-byte strings', () => {
+    const s = createNeedleScanner(new Map([['a', [0]]]), 1)!;
+    assert.equal(s.scan('a\u20ac', [0], 0), -1);
+  });
+});
