@@ -122,6 +122,12 @@ export interface ResolvedLimits {
 export interface ResolvedResponseInspection {
   readonly enabled: boolean;
   readonly mimeTypes: readonly string[] | null;
+  /**
+   * What the caller set explicitly, which takes precedence over the rules' SecLang directives: `enabled`
+   * (`inspectResponse`) over SecResponseBodyAccess, `maxResponseBodyBytes` over SecResponseBodyLimit,
+   * `responseOverflow` over SecResponseBodyLimitAction. Unset: the directive, else the option's default.
+   */
+  readonly explicit: { readonly enabled: boolean; readonly maxResponseBodyBytes: boolean; readonly responseOverflow: boolean };
 }
 
 export interface ResolvedConfig extends ResolvedGuard {
@@ -237,16 +243,21 @@ function validateSecLang(v: unknown): readonly SecLangSource[] {
   }));
 }
 
-function resolveResponseInspection(v: unknown): ResolvedResponseInspection {
-  if (v === undefined || v === false) return Object.freeze({ enabled: false, mimeTypes: null });
-  if (v === true) return Object.freeze({ enabled: true, mimeTypes: null });
+function resolveResponseInspection(v: unknown, limits: LimitOptions): ResolvedResponseInspection {
+  const explicit = Object.freeze({
+    enabled: v !== undefined,
+    maxResponseBodyBytes: limits.maxResponseBodyBytes !== undefined,
+    responseOverflow: limits.responseOverflow !== undefined,
+  });
+  if (v === undefined || v === false) return Object.freeze({ enabled: false, mimeTypes: null, explicit });
+  if (v === true) return Object.freeze({ enabled: true, mimeTypes: null, explicit });
   if (!isPlainObject(v)) bad('inspectResponse', 'must be a boolean or { mimeTypes }');
   checkKeys(v, new Set(['mimeTypes']), 'inspectResponse');
   const m = (v as ResponseInspectionOptions).mimeTypes;
   if (m !== undefined && (!Array.isArray(m) || m.some((t) => typeof t !== 'string' || !/^[\w.+-]+\/[\w.+-]+$/.test(t)))) {
     bad('inspectResponse.mimeTypes', 'must be an array of type/subtype strings such as "text/html"');
   }
-  return Object.freeze({ enabled: true, mimeTypes: m === undefined ? null : Object.freeze(m.map((t) => t.toLowerCase())) });
+  return Object.freeze({ enabled: true, mimeTypes: m === undefined ? null : Object.freeze(m.map((t) => t.toLowerCase())), explicit });
 }
 
 /** Validates options and returns a frozen config. Throws PortcullisError with ERR_PORTCULLIS_OPTION_* codes. */
@@ -263,6 +274,7 @@ export function resolveOptions(input: PortcullisOptions | undefined): ResolvedCo
   checkKeys(limitsIn, LIMIT_KEYS, 'limits');
   const l = limitsIn as LimitOptions;
   if (l.inflate !== undefined && typeof l.inflate !== 'boolean') bad('limits.inflate', 'must be a boolean');
+  for (const k of Object.keys(l) as (keyof LimitOptions)[]) if (l[k] !== undefined) explicit.add(`limits.${k}`);
   const limits: ResolvedLimits = Object.freeze({
     maxBodyBytes: int(l.maxBodyBytes, 'limits.maxBodyBytes', 0, 1024 * 1024 * 1024, 1024 * 1024),
     bodyOverflow: oneOf(l.bodyOverflow, 'limits.bodyOverflow', ['reject', 'partial'] as const, 'reject'),
@@ -312,7 +324,7 @@ export function resolveOptions(input: PortcullisOptions | undefined): ResolvedCo
       notice: int(sev.notice, 'severityPoints.notice', 0, 1000, 2),
     }),
     redact: o.redact as RegExp | undefined,
-    inspectResponse: resolveResponseInspection(o.inspectResponse),
+    inspectResponse: resolveResponseInspection(o.inspectResponse, l),
     ...resolveGuardOptions(o),
     explicit,
   });

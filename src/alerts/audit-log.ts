@@ -1,6 +1,7 @@
 /**
  * The audit log: one JSON line per alerting or blocked transaction (like ModSecurity's JSON audit log), with
- * secrets redacted before anything is written. Writing happens off the request path (audit-writer.ts): a full
+ * secrets redacted before anything is written. The first alert of a transaction makes its record: with response
+ * inspection, a later response-phase alert of a transaction already recorded is not written again. Writing happens off the request path (audit-writer.ts): a full
  * queue drops records and a failing disk loses batches, both counted and reported as `error` events, while
  * the WAF keeps serving. `waf.close()` (or `log.close()`) writes every record accepted before it.
  *
@@ -62,6 +63,8 @@ export interface AuditLog {
 
 const KNOWN_KEYS = new Set(['file', 'maxBytes', 'maxFiles', 'maxQueueBytes', 'bodyBytes', 'actions', 'redactHeaders', 'redactFields', 'fileMode']);
 const ACTIONS: readonly AlertAction[] = ['block', 'detect', 'pass'];
+/** Incident ids remembered to keep one record per transaction (a response can come long after its request). */
+export const RECENT_INCIDENTS = 10_000;
 /** At most one error event per this interval while the file keeps failing (the counts say what was lost). */
 const ERROR_INTERVAL_MS = 10_000;
 
@@ -157,12 +160,15 @@ export function auditLog(waf: Portcullis, options: AuditLogOptions): AuditLog {
     },
   });
 
-  let lastIncident = '';
+  // One record per transaction: the engine emits `alert` then `block` for the same transaction, and with response
+  // inspection a transaction that alerted at request time may alert again from its response (other requests'
+  // records in between). Incident ids recorded lately are remembered, the oldest forgotten first.
+  const recent = new Set<string>();
   const record = (alert: Alert, detail: AlertDetail): void => {
     if (closed || !actions.has(alert.action)) return;
-    // The engine emits `alert` then `block` for the same transaction: one record.
-    if (alert.incidentId === lastIncident) return;
-    lastIncident = alert.incidentId;
+    if (recent.has(alert.incidentId)) return;
+    recent.add(alert.incidentId);
+    if (recent.size > RECENT_INCIDENTS) recent.delete(recent.values().next().value as string);
     let line: string;
     try {
       line = `${JSON.stringify(auditRecord(alert, detail, rules, bodyBytes))}\n`;

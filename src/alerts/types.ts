@@ -30,6 +30,7 @@ export interface Alert {
   readonly time: string;
   readonly clientIp: string;
   readonly method: string;
+  /** The request-target as sent, except values of query parameters named like secrets (`redact`): `[redacted]`. */
   readonly url: string;
   readonly matches: readonly RuleMatch[];
   /** Inbound anomaly score at the blocking paranoia level. */

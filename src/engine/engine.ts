@@ -9,7 +9,7 @@ import type { ParseLimits, RequestSnapshot } from '../variables/types.js';
 import { createResponseVariables, type ResponseSnapshot } from '../variables/response-variables.js';
 import { compileRuleset, compileRulesetAsync, type CompiledRuleset } from './compile.js';
 import { applyStaticExclusions, compileScopedExclusions, type ScopedExclusion } from './exclusions.js';
-import { DEFAULT_REDACT_NAMES, toDisplayText } from './redact.js';
+import { DEFAULT_REDACT_NAMES, redactQueryValues, toDisplayText } from './redact.js';
 import { Transaction, type EngineSettings } from './transaction.js';
 
 /** An engine: a compiled ruleset plus the settings every transaction runs with. Immutable; swap to reload. */
@@ -152,7 +152,11 @@ function verdictOf(tx: Transaction): Verdict {
   return { action: 'pass', status: undefined, score, threshold };
 }
 
-/** Builds the alert object for a transaction that matched something. */
+/**
+ * Builds the alert object for a transaction that matched something. Its `url` is the request-target with the
+ * values of secret-named query parameters (the instance's `redact` pattern) replaced, so every consumer (events,
+ * audit log, CLI, stream) gets it without `?password=...`.
+ */
 function buildAlert(tx: Transaction, snapshot: RequestSnapshot, verdict: Verdict): Alert {
   return {
     v: 1,
@@ -160,7 +164,7 @@ function buildAlert(tx: Transaction, snapshot: RequestSnapshot, verdict: Verdict
     time: new Date().toISOString(),
     clientIp: tx.clientIp,
     method: snapshot.method,
-    url: toDisplayText(snapshot.url, 2048),
+    url: toDisplayText(redactQueryValues(snapshot.url, tx.settings.redact), 2048),
     matches: tx.matches.slice(), // a copy: response phases may add matches to the transaction later
     score: verdict.score,
     threshold: verdict.threshold,

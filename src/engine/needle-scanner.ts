@@ -156,6 +156,9 @@ export function createNeedleScanner(needles: ReadonlyMap<string, readonly number
     finalTable[i] = (t << 1) | (outStart[t + 1]! > outStart[t]! ? 1 : 0);
   }
 
+  // One lookup per byte: class in the low 8 bits, transformation features above.
+  const byteInfo = new Int32Array(256);
+  for (let c = 0; c < 256; c++) byteInfo[c] = (BYTE_FEATURES[c]! << 8) | classOf[c]!;
   // Output states already reported in the current scan (a digit or a space may recur many times).
   const seen = new Int32Array(count);
   let epoch = 0;
@@ -172,8 +175,9 @@ export function createNeedleScanner(needles: ReadonlyMap<string, readonly number
       for (let i = 0; i < n; i++) {
         const c = value.charCodeAt(i);
         if (c > 0xff) return -1;
-        features |= BYTE_FEATURES[c]!;
-        const t = finalTable[s * cols + classOf[c]!]!;
+        const info = byteInfo[c]!;
+        features |= info;
+        const t = finalTable[s * cols + (info & 0xff)]!;
         s = t >> 1;
         if ((t & 1) !== 0) {
           const state = s;
@@ -185,7 +189,7 @@ export function createNeedleScanner(needles: ReadonlyMap<string, readonly number
           }
         }
       }
-      return features;
+      return features >>> 8;
     },
   };
 }

@@ -29,3 +29,38 @@ export function redactValue(text: string): string {
     .replace(KV_SECRET_RE, '$1[redacted]')
     .replace(CARD_RE, (m) => (m.replace(/\D/g, '').length >= 13 ? '[redacted-number]' : m));
 }
+
+/** Percent-decoding of a query name as bytes (`+` is a space); a malformed escape stays as it is. Never throws. */
+function queryName(raw: string): string {
+  return raw.replace(/\+/g, ' ').replace(/%([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+/** The text that replaces a secret value. */
+export const REDACTED_VALUE = '[redacted]';
+
+/** `names` tested statelessly (a /g or /y pattern would carry its position between calls). */
+function test(names: RegExp, s: string): boolean {
+  names.lastIndex = 0;
+  return names.test(s);
+}
+
+/**
+ * A request-target with the values of query parameters whose (decoded) names match `names` replaced by
+ * `[redacted]`; every other byte is kept as it was (path, order, separators, encoding, parameters without `=`).
+ * A name is tested as it is and as the targets rules report it (`ARGS:name`, `ARGS_GET:name`), so a pattern
+ * written for target names hides the same values here. Returns `url` itself when nothing matched.
+ */
+export function redactQueryValues(url: string, names: RegExp): string {
+  const q = url.indexOf('?');
+  if (q < 0 || q === url.length - 1) return url;
+  let changed = false;
+  const pairs = url.slice(q + 1).split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq < 0 || eq === pair.length - 1) return pair;
+    const name = queryName(pair.slice(0, eq));
+    if (!test(names, name) && !test(names, `ARGS:${name}`) && !test(names, `ARGS_GET:${name}`)) return pair;
+    changed = true;
+    return `${pair.slice(0, eq + 1)}${REDACTED_VALUE}`;
+  });
+  return changed ? `${url.slice(0, q + 1)}${pairs.join('&')}` : url;
+}

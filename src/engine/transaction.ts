@@ -5,13 +5,15 @@ import { createRegexMeter, enterRegexMeter, type RegexMeter } from '../operators
 import type { ResponseVariables } from '../variables/response-variables.js';
 import type { CompiledOperator } from '../operators/types.js';
 import { applyChain, applyChainSteps, createTransformCache, type TransformCache } from '../transforms/cache.js';
-import { inRanges } from '../rules/ids.js';
+import { valueFeatures } from '../transforms/traits.js';
 import { SEVERITIES, type CtlSpec, type Phase, type Severity, type TargetSpec } from '../rules/types.js';
 import type { RequestVariables, VarEntry } from '../variables/types.js';
-import { compileKeySelector, type CompiledRule, type CompiledRuleset, type CompiledTarget, type KeyTest } from './compile.js';
+import type { CompiledRule, CompiledRuleset, CompiledTarget, KeyTest } from './compile.js';
 import type { MacroScope } from './macros.js';
 import { cutForInspection } from './inspect-cut.js';
 import { PrefilterState, type PrefilterHost } from './prefilter-state.js';
+import { removedTargetTest, ruleIndexOf } from './rule-index.js';
+import { chainShortcut } from './chain-shortcut.js';
 import { redactValue, toDisplayText } from './redact.js';
 
 /** Engine settings a transaction needs (resolved from options; frozen). */
@@ -49,6 +51,9 @@ export interface Interruption {
 const MAX_DYNAMIC_OPS = 64;
 const MAX_VALUE_REPORT = 200;
 const EMPTY: readonly VarEntry[] = [];
+const MAX_FEATURE_MEMO = 20_000;
+/** TX keys of the captures TX.0-9. */
+const CAPTURE_KEYS: readonly string[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 function toInt(s: string | undefined): number {
   if (s === undefined || s === '') return 0;
@@ -85,6 +90,8 @@ export class Transaction implements MacroScope {
   private removed: Set<CompiledRule> | null = null;
   private removedTargets: Map<CompiledRule, Map<string, KeyTest[]>> | null = null;
   private tcache: TransformCache | null = null;
+  /** Feature bits (traits.ts) of the values transformed so far. */
+  private features: Map<string, number> | null = null;
   /** Rule prefilter state (prefilter-state.ts) of the running phase, taken on first use. */
   private pf: PrefilterState | null = null;
   private pfHost: PrefilterHost | null = null;
@@ -100,6 +107,8 @@ export class Transaction implements MacroScope {
   readonly regexMeter: RegexMeter = createRegexMeter(undefined, () => this.tx.set('portcullis_regex_budget', '1'));
   /** Response collections (RESPONSE_*), attached before phase 3; null while the request is inspected. */
   response: ResponseVariables | null = null;
+  /** `ctl:responseBodyAccess` of this transaction (null: SecResponseBodyAccess decides). */
+  responseBodyAccess: boolean | null = null;
 
   constructor(ruleset: CompiledRuleset, settings: EngineSettings, vars: RequestVariables) {
     this.ruleset = ruleset;
@@ -317,7 +326,11 @@ export class Transaction implements MacroScope {
   }
 
   private testMulti(rule: CompiledRule, op: CompiledOperator, value: string, captures: string[] | undefined): string | null {
-    const steps = applyChainSteps(rule.transforms, value, (this.tcache ??= createTransformCache()));
+    const sc = chainShortcut(rule.transforms);
+    // Without triggers and case-only steps, no step changes the value: it is the only one to test.
+    const steps = sc !== null && sc.caseChain === null && (this.featuresOf(value) & sc.mask) === 0
+      ? [value]
+      : applyChainSteps(rule.transforms, value, (this.tcache ??= createTransformCache()));
     for (const v of steps) {
       let r = op.test(v, captures);
       if (rule.negate) r = !r;
@@ -330,14 +343,30 @@ export class Transaction implements MacroScope {
 
   private storeCaptures(c: readonly string[]): void {
     for (let i = 0; i < 10; i++) {
-      if (i < c.length) this.tx.set(String(i), c[i] ?? '');
-      else this.tx.delete(String(i));
+      if (i < c.length) this.tx.set(CAPTURE_KEYS[i]!, c[i] ?? '');
+      else this.tx.delete(CAPTURE_KEYS[i]!);
     }
   }
 
   private transform(rule: CompiledRule, value: string): string {
-    if (rule.transforms.fns.length === 0) return value;
-    return applyChain(rule.transforms, value, (this.tcache ??= createTransformCache()));
+    const chain = rule.transforms;
+    if (chain.fns.length === 0) return value;
+    const cache = (this.tcache ??= createTransformCache());
+    // A value without the chain's triggers comes out unchanged, or only re-cased (chain-shortcut.ts).
+    const sc = chainShortcut(chain);
+    if (sc !== null && (this.featuresOf(value) & sc.mask) === 0) return sc.caseChain === null ? value : applyChain(sc.caseChain, value, cache);
+    return applyChain(chain, value, cache);
+  }
+
+  /** traits.valueFeatures of a value, memoised for the transaction (values are shared by many rules). */
+  private featuresOf(value: string): number {
+    const memo = (this.features ??= new Map());
+    let f = memo.get(value);
+    if (f === undefined) {
+      f = valueFeatures(value);
+      if (memo.size < MAX_FEATURE_MEMO) memo.set(value, f);
+    }
+    return f;
   }
 
   /** The prefilter state of the running phase (from the plan's pool; released when the phase ends). */
@@ -382,7 +411,8 @@ export class Transaction implements MacroScope {
       case 'ENV': case 'IP': case 'GLOBAL': case 'SESSION': case 'USER': case 'RULE': entries = EMPTY; break;
       default: entries = this.response?.get(target.spec.collection) ?? this.vars.get(target.spec.collection);
     }
-    const test = target.test;
+    // txEntries applies the TX key selector itself.
+    const test = target.collection === 'TX' ? null : target.test;
     const excl = rule.exclusions.get(target.collection);
     const dyn = this.removedTargets?.get(this.currentRule ?? rule)?.get(target.collection);
     if (test !== null || excl !== undefined || dyn !== undefined) {
@@ -404,8 +434,10 @@ export class Transaction implements MacroScope {
       const v = this.tx.get(target.key);
       return v === undefined ? EMPTY : [{ key: target.key, value: v }];
     }
+    // Only the entries the selector keeps are materialised (CRS reads `TX:/^header_name_920450_/` out of ~100 keys).
+    const test = target.test;
     const out: VarEntry[] = [];
-    for (const [key, value] of this.tx) out.push({ key, value });
+    for (const [key, value] of this.tx) if (test === null || test(key)) out.push({ key, value });
     return out;
   }
 
@@ -551,23 +583,20 @@ export class Transaction implements MacroScope {
   private ctl(c: CtlSpec): void {
     switch (c.kind) {
       case 'ruleRemoveById':
-        for (const r of this.ruleset.rules) if (r.id && inRanges(r.id, c.ranges)) this.removeRule(r);
-        break;
       case 'ruleRemoveByTag':
-        for (const r of this.ruleset.rules) if (r.tags.has(c.tag)) this.removeRule(r);
-        break;
       case 'ruleRemoveByMsg':
-        for (const r of this.ruleset.rules) if (r.spec.msg === c.msg) this.removeRule(r);
+        // The affected rules come from the ruleset's index (rule-index.ts), computed once per ctl.
+        for (const r of ruleIndexOf(this.ruleset.rules).rulesFor(c)) this.removeRule(r);
         break;
       case 'ruleRemoveTargetById':
-        for (const r of this.ruleset.rules) if (r.id && inRanges(r.id, c.ranges)) this.removeTarget(r, c.target);
-        break;
       case 'ruleRemoveTargetByTag':
-        for (const r of this.ruleset.rules) if (r.tags.has(c.tag)) this.removeTarget(r, c.target);
+      case 'ruleRemoveTargetByMsg': {
+        const rules = ruleIndexOf(this.ruleset.rules).rulesFor(c);
+        if (rules.length === 0) break;
+        const test = removedTargetTest(c.target);
+        for (const r of rules) this.addRemovedTarget(r, c.target.collection, test);
         break;
-      case 'ruleRemoveTargetByMsg':
-        for (const r of this.ruleset.rules) if (r.spec.msg === c.msg) this.removeTarget(r, c.target);
-        break;
+      }
       case 'ruleEngine':
         if (this.settings.mode === 'block') this.engineMode = c.value;
         else if (c.value === 'Off') this.engineMode = 'Off';
@@ -582,6 +611,9 @@ export class Transaction implements MacroScope {
         this.vars.forceRequestBodyVariable(c.value);
         this.pf?.reset();
         break;
+      case 'responseBodyAccess':
+        this.responseBodyAccess = c.value;
+        break;
       default:
         break;
     }
@@ -593,15 +625,19 @@ export class Transaction implements MacroScope {
 
   /** Removes a target from a rule for this transaction (exclusions scoped to a route or matched by ctl). */
   removeTarget(r: CompiledRule, t: TargetSpec): void {
+    this.addRemovedTarget(r, t.collection, removedTargetTest(t));
+  }
+
+  private addRemovedTarget(r: CompiledRule, collection: string, test: KeyTest): void {
     const map = (this.removedTargets ??= new Map());
     let byColl = map.get(r);
     if (!byColl) {
       byColl = new Map();
       map.set(r, byColl);
     }
-    const list: KeyTest[] = byColl.get(t.collection) ?? [];
-    list.push(compileKeySelector(t.selector, `exclusion of ${t.collection}`) ?? (() => true));
-    byColl.set(t.collection, list);
+    const list = byColl.get(collection);
+    if (list === undefined) byColl.set(collection, [test]);
+    else list.push(test);
   }
 
   /** Applies `ctl:` style removals decided outside rules (route-scoped exclusions). */

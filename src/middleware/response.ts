@@ -1,15 +1,18 @@
 /**
- * Response inspection (opt-in: `inspectResponse`): phases 3 (status and headers) and 4 (body), then 5 (logging).
+ * Response inspection (opt-in: `inspectResponse`, or the rules' SecResponseBodyAccess On / ctl:responseBodyAccess=On
+ * when the option is not set): phases 3 (status and headers) and 4 (body), then 5 (logging).
  *
  * The response methods of one `ServerResponse` (writeHead, write, end, flushHeaders) are wrapped for the request
  * that passed the request phases:
  *
  *   - headers: held until phase 3 has run; a phase-3 block answers a clean 403 (or the rule's status) instead;
- *   - body: held only when a phase-4 rule reads RESPONSE_BODY (and the rules do not say SecResponseBodyAccess Off),
+ *   - body: held only when a phase-4 rule reads RESPONSE_BODY, body access is on (ctl:responseBodyAccess of the
+ *     transaction, else SecResponseBodyAccess, else on when `inspectResponse` was set),
  *     the response has a body (not HEAD, 1xx, 204, 304),
  *     its type is one of the inspected MIME types (text/plain and text/html by default, like ModSecurity's
  *     SecResponseBodyMimeType) and its content-coding can be decoded (identity, gzip, deflate, br: decoded within
- *     the limit). Held at most `limits.maxResponseBodyBytes` and `limits.responseHoldMs`: past the size, the held
+ *     the limit). Held at most `limits.maxResponseBodyBytes` (else SecResponseBodyLimit) and `limits.responseHoldMs`
+ *     (`responseOverflow`, else SecResponseBodyLimitAction): past the size, the held
  *     prefix is inspected and the rest streams through (`responseOverflow: 'partial'`) or the response becomes a
  *     500 (`'reject'`); past the time (a slow stream), the held part is inspected and released;
  *   - a phase-4 block while nothing was sent answers a clean block response (the application's headers are
@@ -36,6 +39,8 @@ export interface ResponseHost {
   report(kind: 'alert' | 'block', alert: Alert, detail: () => AlertDetail): void;
   fail(err: unknown): void;
   blocked?(clientIp: string): void;
+  /** A response body starts (+1) and stops (-1) being held, so `waf.close()` waits for it (at most responseHoldMs). */
+  track?(delta: 1 | -1): void;
 }
 
 /** ModSecurity's default SecResponseBodyMimeType. */
@@ -49,6 +54,8 @@ interface ResponsePlan {
   readonly active: boolean;
   /** Some phase-4 rule reads RESPONSE_BODY. */
   readonly readsBody: boolean;
+  /** Some rule says `ctl:responseBodyAccess=On` (it turns response inspection on, as SecResponseBodyAccess On). */
+  readonly ctlOn: boolean;
 }
 
 const plans = new WeakMap<CompiledRuleset, ResponsePlan>();
@@ -63,15 +70,43 @@ function planOf(ruleset: CompiledRuleset): ResponsePlan {
     p = {
       active: hasRules(ruleset, 3) || hasRules(ruleset, 4) || hasRules(ruleset, 5),
       readsBody: hasRules(ruleset, 4) && ruleset.readsCollections.has('RESPONSE_BODY'),
+      ctlOn: ruleset.rules.some((r) => r.ctls.some((c) => c.kind === 'responseBodyAccess' && c.value)),
     };
     plans.set(ruleset, p);
   }
   return p;
 }
 
+/**
+ * Whether responses are inspected with this ruleset: `inspectResponse` when the caller set it, else the rules'
+ * SecResponseBodyAccess On (or a `ctl:responseBodyAccess=On` in some rule), as in ModSecurity.
+ */
+export function responseInspectionOn(ruleset: CompiledRuleset, opt: ResolvedResponseInspection): boolean {
+  if (opt.explicit.enabled) return opt.enabled;
+  return ruleset.directives.responseBodyAccess === true || planOf(ruleset).ctlOn;
+}
+
 /** True when response inspection has anything to do for this ruleset. */
 export function inspectsResponses(ruleset: CompiledRuleset, opt: ResolvedResponseInspection | undefined): boolean {
-  return opt !== undefined && opt.enabled && planOf(ruleset).active;
+  return opt !== undefined && responseInspectionOn(ruleset, opt) && planOf(ruleset).active;
+}
+
+/** Largest response body held, as ModSecurity's SecResponseBodyLimit ceiling (1 GiB). */
+const MAX_RESPONSE_LIMIT = 1024 * 1024 * 1024;
+
+/**
+ * The response limits in force for this ruleset: explicit `limits.maxResponseBodyBytes` / `limits.responseOverflow`,
+ * else SecResponseBodyLimit / SecResponseBodyLimitAction (Reject → 'reject', ProcessPartial → 'partial'), else the
+ * option defaults.
+ */
+export function responseLimitsFor(ruleset: CompiledRuleset, limits: ResolvedLimits, opt: ResolvedResponseInspection): ResolvedLimits {
+  const d = ruleset.directives;
+  const bytes = !opt.explicit.maxResponseBodyBytes && d.responseBodyLimit !== undefined ? Math.min(d.responseBodyLimit, MAX_RESPONSE_LIMIT) : limits.maxResponseBodyBytes;
+  const overflow = !opt.explicit.responseOverflow && d.responseBodyLimitAction !== undefined
+    ? (d.responseBodyLimitAction === 'Reject' ? 'reject' : 'partial')
+    : limits.responseOverflow;
+  if (bytes === limits.maxResponseBodyBytes && overflow === limits.responseOverflow) return limits;
+  return { ...limits, maxResponseBodyBytes: bytes, responseOverflow: overflow };
 }
 
 function mimeTypesFor(ruleset: CompiledRuleset, opt: ResolvedResponseInspection): readonly string[] {
@@ -154,7 +189,7 @@ type State = 'head' | 'holding' | 'passing' | 'forward' | 'blocked' | 'done';
 export function watchResponse(host: ResponseHost, opt: ResolvedResponseInspection, tx: Transaction, snapshot: RequestSnapshot, res: ServerResponse): void {
   const ruleset = tx.ruleset;
   const plan = planOf(ruleset);
-  const limits = host.limits;
+  const limits = responseLimitsFor(ruleset, host.limits, opt);
   const req = (res as ServerResponse & { req?: IncomingMessage }).req;
   const method = (req?.method ?? snapshot.method).toUpperCase();
   const orig = { writeHead: res.writeHead, write: res.write, end: res.end, flushHeaders: res.flushHeaders };
@@ -175,6 +210,13 @@ export function watchResponse(host: ResponseHost, opt: ResolvedResponseInspectio
   let needDrain = false;
   let explicitHead = false; // the app called writeHead: Node fixes the header then (no Content-Length added later)
   let timer: NodeJS.Timeout | null = null;
+  let tracked = false; // counted in the instance's in-flight work while the body is held
+
+  const untrack = (): void => {
+    if (!tracked) return;
+    tracked = false;
+    host.track?.(-1);
+  };
 
   const call = (fn: (...a: never[]) => unknown, args: unknown[]): unknown => (fn as (...a: unknown[]) => unknown).apply(res, args);
 
@@ -219,6 +261,7 @@ export function watchResponse(host: ResponseHost, opt: ResolvedResponseInspectio
   /** The transaction decided to stop the response (engine On). Clean answer when nothing was sent, else abort. */
   const block = (status: number): void => {
     stopTimer();
+    untrack();
     const cbs = held.map((h) => h.cb).concat(ended?.cb ?? []);
     held = [];
     heldBytes = 0;
@@ -248,6 +291,7 @@ export function watchResponse(host: ResponseHost, opt: ResolvedResponseInspectio
   /** Sends what was held, in order, then lets the rest through. */
   const release = (): void => {
     stopTimer();
+    untrack();
     if (state === 'blocked' || state === 'done' || state === 'passing') return;
     state = 'passing';
     const list = held;
@@ -286,7 +330,9 @@ export function watchResponse(host: ResponseHost, opt: ResolvedResponseInspectio
       return;
     }
     const enc = parseContentEncoding(typeof res.getHeader('content-encoding') === 'string' ? String(res.getHeader('content-encoding')) : undefined);
-    const hold = plan.readsBody && ruleset.directives.responseBodyAccess !== false && !bodiless(status, method)
+    // ctl:responseBodyAccess (phases 1-3) over SecResponseBodyAccess; neither: on when `inspectResponse` was set.
+    const bodyAccess = tx.responseBodyAccess ?? ruleset.directives.responseBodyAccess ?? opt.enabled;
+    const hold = plan.readsBody && bodyAccess && !bodiless(status, method)
       && limits.maxResponseBodyBytes > 0 && enc.ok
       && mimeTypesFor(ruleset, opt).includes(mediaType(res.getHeader('content-type')));
     if (!hold) {
@@ -295,6 +341,8 @@ export function watchResponse(host: ResponseHost, opt: ResolvedResponseInspectio
     }
     if (enc.ok) codings = enc.codings;
     state = 'holding';
+    tracked = true;
+    //MUT host.track?.(1);
     timer = setTimeout(() => { timer = null; decide(false); }, limits.responseHoldMs);
     timer.unref();
   };
@@ -441,6 +489,7 @@ export function watchResponse(host: ResponseHost, opt: ResolvedResponseInspectio
 
   res.once('close', () => {
     stopTimer();
+    untrack();
     if (state === 'holding') { // client gone while the response was held: nothing left to send
       state = 'done';
       held = [];

@@ -263,6 +263,13 @@ function size(ctx: DirectiveContext, name: string, value: string): number {
   return Number(v);
 }
 
+/** SecResponseBodyLimit: as ModSecurity, at most 1 GiB (the response is held in memory up to it). */
+function responseLimit(ctx: DirectiveContext, name: string, value: string): number {
+  const n = size(ctx, name, value);
+  if (n > 1024 * 1024 * 1024) bad(ctx.loc, `${name} must be at most 1073741824 (1 GiB), got ${n}`);
+  return n;
+}
+
 function limitAction(ctx: DirectiveContext, name: string, value: string): 'Reject' | 'ProcessPartial' {
   const v = value.trim().toLowerCase();
   if (v === 'reject') return 'Reject';
@@ -335,7 +342,7 @@ const TABLE: Record<string, DirectiveHandler> = {
     expectArgs(ctx, 'SecResponseBodyMimeTypesClear', args, 0, 0);
     ctx.state.directives.responseBodyMimeTypes = [];
   },
-  secresponsebodylimit: setting('SecResponseBodyLimit', 'responseBodyLimit', size),
+  secresponsebodylimit: setting('SecResponseBodyLimit', 'responseBodyLimit', responseLimit),
   secresponsebodylimitaction: setting('SecResponseBodyLimitAction', 'responseBodyLimitAction', limitAction),
   seccomponentsignature: secComponentSignature,
   secruleremovebyid: secRuleRemoveById,

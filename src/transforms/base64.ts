@@ -32,26 +32,19 @@ function sextet(c: number, urlSafe: boolean): number {
 function decode(input: string, forgiving: boolean): string {
   const n = input.length;
   if (n === 0) return input;
-  const bytes = new Uint8Array(Math.ceil((n * 3) / 4) + 3);
+  const bytes = scratchFor(Math.ceil((n * 3) / 4) + 3);
   let len = 0;
   let acc = 0;
   let count = 0;
-  const flush = (): void => {
-    if (count === 2) bytes[len++] = (acc >> 4) & 0xff;
-    else if (count === 3) {
-      bytes[len++] = (acc >> 10) & 0xff;
-      bytes[len++] = (acc >> 2) & 0xff;
-    }
-    acc = 0;
-    count = 0;
-  };
   for (let i = 0; i < n; i++) {
     const c = input.charCodeAt(i);
     const v = sextet(c, forgiving);
     if (v < 0) {
       if (c === 0x3d) {
         if (!forgiving) break;
-        flush();
+        len = flush(bytes, len, acc, count);
+        acc = 0;
+        count = 0;
         continue;
       }
       if (forgiving || c === 0x0a || c === 0x0d) continue;
@@ -66,8 +59,33 @@ function decode(input: string, forgiving: boolean): string {
       count = 0;
     }
   }
-  flush();
+  len = flush(bytes, len, acc, count);
+  if (len <= SMALL) return String.fromCharCode.apply(null, bytes.subarray(0, len) as unknown as number[]);
   return Buffer.from(bytes.buffer, bytes.byteOffset, len).toString('latin1');
+}
+
+/** Writes the bytes of a final partial group of 2 or 3 symbols; returns the new length. */
+function flush(bytes: Uint8Array, len: number, acc: number, count: number): number {
+  if (count === 2) bytes[len++] = (acc >> 4) & 0xff;
+  else if (count === 3) {
+    bytes[len++] = (acc >> 10) & 0xff;
+    bytes[len++] = (acc >> 2) & 0xff;
+  }
+  return len;
+}
+
+/** Outputs up to this many bytes are made into a string directly (no Buffer). */
+const SMALL = 512;
+/** Output buffer reused across calls (decoding is synchronous); replaced by a bigger one when needed. */
+let scratch = new Uint8Array(4096);
+
+function scratchFor(size: number): Uint8Array {
+  if (size > scratch.length) {
+    // Very large values get a buffer of their own, so one huge request does not pin a huge scratch buffer.
+    if (size > 1 << 20) return new Uint8Array(size);
+    scratch = new Uint8Array(Math.max(size, scratch.length * 2));
+  }
+  return scratch;
 }
 
 /** `t:base64Decode`: decode up to the first invalid char or padding; \r and \n are skipped. */
