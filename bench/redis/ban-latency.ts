@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { portcullis } from '../../src/index.js';
+import { scanDel } from '../../test/helpers/redis.js';
 
 const n = Number(process.argv[2] ?? 100);
 const now = () => performance.timeOrigin + performance.now();
@@ -49,11 +50,6 @@ if (process.argv[3] === 'child') {
   console.log(`cross-process ban latency over ${lat.length}/${n} bans: median ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${lat.at(-1)!.toFixed(2)} ms`);
   child.disconnect();
   await b.close();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  await scanDel(redis, prefix);
   await redis.quit();
 }

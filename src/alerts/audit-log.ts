@@ -1,16 +1,18 @@
 /**
  * The audit log: one JSON line per alerting or blocked transaction (like ModSecurity's JSON audit log), with
- * secrets redacted before anything is written. The first alert of a transaction makes its record: with response
- * inspection, a later response-phase alert of a transaction already recorded is not written again. Writing happens off the request path (audit-writer.ts): a full
- * queue drops records and a failing disk loses batches, both counted and reported as `error` events, while
- * the WAF keeps serving. `waf.close()` (or `log.close()`) writes every record accepted before it.
+ * secrets redacted before anything is written. With response inspection a transaction can alert twice (request
+ * phases, then response phases, same incidentId): its request-phase record waits until the response phases are
+ * over (AlertDetail.responseDone) and takes in their matches, verdict and `response`, so it is still one record.
+ * Writing happens off the request path (audit-writer.ts): a full queue drops records and a failing disk loses
+ * batches, both counted and reported as `error` events, while the WAF keeps serving. `waf.close()` (or `log.close()`) writes every record accepted before it.
  *
  * Record format (version 1), one per line:
  *   { v: 1, incidentId, time, client: { ip },
  *     request: { method, url, httpVersion, line, headers: [[name, value], ...],
  *                body?: { excerpt, encoding: 'utf8' | 'base64', length, truncated } },
  *     action, status, score, threshold, rulesVersion,
- *     matches: [{ id, phase, message, severity, tags, paranoiaLevel, target, value, data, score }] }
+ *     matches: [{ id, phase, message, severity, tags, paranoiaLevel, target, value, data, score }],
+ *     response?: { status, score, threshold } }   (present when the response phases matched)
  */
 import { PortcullisError } from '../errors.js';
 import { onClose } from '../lifecycle.js';
@@ -65,6 +67,8 @@ const KNOWN_KEYS = new Set(['file', 'maxBytes', 'maxFiles', 'maxQueueBytes', 'bo
 const ACTIONS: readonly AlertAction[] = ['block', 'detect', 'pass'];
 /** Incident ids remembered to keep one record per transaction (a response can come long after its request). */
 export const RECENT_INCIDENTS = 10_000;
+/** Request-phase records waiting for their response phases (each holds its request detail, up to 8 KiB of body); past this many, new ones are written at once. */
+export const MAX_WAITING_RECORDS = 1000;
 /** At most one error event per this interval while the file keeps failing (the counts say what was lost). */
 const ERROR_INTERVAL_MS = 10_000;
 
@@ -101,6 +105,22 @@ export function auditRecord(alert: Alert, detail: AlertDetail, rules: RedactionR
       id: m.id, phase: m.phase, message: m.message, severity: m.severity ?? null, tags: m.tags,
       paranoiaLevel: m.paranoiaLevel ?? null, target: m.target, value: m.value, data: m.data, score: m.score,
     })),
+    ...(alert.response === undefined ? {} : { response: { status: alert.response.status, score: alert.response.score, threshold: alert.response.threshold } }),
+  };
+}
+
+const ACTION_RANK: Readonly<Record<AlertAction, number>> = { pass: 0, detect: 1, block: 2 };
+
+/** A transaction's request-phase alert with its response-phase alert: every match, the stronger verdict. */
+export function mergeResponseAlert(request: Alert, response: Alert | undefined): Alert {
+  if (response === undefined) return request;
+  const worse = ACTION_RANK[response.action] > ACTION_RANK[request.action] ? response : request;
+  return {
+    ...request,
+    matches: [...request.matches, ...response.matches],
+    action: worse.action,
+    status: worse.status,
+    ...(response.response === undefined ? {} : { response: response.response }),
   };
 }
 
@@ -162,11 +182,33 @@ export function auditLog(waf: Portcullis, options: AuditLogOptions): AuditLog {
 
   // One record per transaction: the engine emits `alert` then `block` for the same transaction, and with response
   // inspection a transaction that alerted at request time may alert again from its response (other requests'
-  // records in between). Incident ids recorded lately are remembered, the oldest forgotten first.
+  // records in between). A request-phase record waits for its response phases and takes them in; incident ids
+  // recorded lately are remembered (the oldest forgotten first) for the rest.
   const recent = new Set<string>();
+  const waiting = new Map<string, { alert: Alert; detail: AlertDetail; response: Alert | undefined }>();
+  const settle = (incidentId: string): void => {
+    const w = waiting.get(incidentId);
+    if (w === undefined) return;
+    waiting.delete(incidentId);
+    write(mergeResponseAlert(w.alert, w.response), w.detail);
+  };
   const record = (alert: Alert, detail: AlertDetail): void => {
-    if (closed || !actions.has(alert.action)) return;
+    if (closed) return;
+    const w = waiting.get(alert.incidentId);
+    if (w !== undefined) { // the response phases of a waiting record (or the request's `block` twin)
+      if (alert.response !== undefined) w.response = alert;
+      return;
+    }
     if (recent.has(alert.incidentId)) return;
+    if (detail.responseDone !== undefined && alert.response === undefined && waiting.size < MAX_WAITING_RECORDS) {
+      waiting.set(alert.incidentId, { alert, detail, response: undefined });
+      detail.responseDone.then(() => settle(alert.incidentId), () => settle(alert.incidentId));
+      return;
+    }
+    write(alert, detail);
+  };
+  const write = (alert: Alert, detail: AlertDetail): void => {
+    if (!actions.has(alert.action)) return;
     recent.add(alert.incidentId);
     if (recent.size > RECENT_INCIDENTS) recent.delete(recent.values().next().value as string);
     let line: string;
@@ -187,6 +229,7 @@ export function auditLog(waf: Portcullis, options: AuditLogOptions): AuditLog {
     waf.off('alert', record);
     waf.off('block', record);
     unregister();
+    for (const id of [...waiting.keys()]) settle(id); // responses still running: what is known so far
     await writer.close();
   }
   const unregister = onClose(waf, close);

@@ -61,6 +61,11 @@ export interface AlertDetail {
   readonly bodyExcerpt: Buffer | undefined;
   /** Total body length seen (may exceed the excerpt). */
   readonly bodyLength: number;
+  /**
+   * Request-phase alerts of a transaction whose response is inspected: resolves once its response phases are
+   * over (after their `alert`/`block` events, if any, with the same incidentId) or the connection closed.
+   */
+  readonly responseDone?: Promise<void>;
 }
 
 /** Emitted as `ban` when a client IP is banned (by a jail, by `waf.ban()`, or by another instance through a store). */

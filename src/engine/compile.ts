@@ -8,7 +8,7 @@ import type {
 } from '../rules/types.js';
 import { isMarker } from '../rules/types.js';
 import { compileMacro, hasMacro, type CompiledMacro } from './macros.js';
-import { planPrefilter, type PrefilterPlan, type RulePrefilter } from './prefilter.js';
+import { planPrefilterSteps, type PrefilterPlan, type RulePrefilter } from './prefilter.js';
 
 /** A key filter compiled from a KeySelector. Keys are compared case-insensitively. */
 export type KeyTest = (key: string) => boolean;
@@ -96,6 +96,9 @@ export function compileKeySelector(sel: KeySelector, where: string): KeyTest | n
       } catch (err) {
         throw new PortcullisError('ERR_PORTCULLIS_RULE_INVALID', `${where}: bad key regex /${sel.pattern}/: ${(err as Error).message}`);
       }
+      // `^literal` (CRS: TX:/^header_name_920450_/ over every TX key): an ASCII case-insensitive prefix test,
+      // what the regex does without the `u` flag.
+      if (/^\^[0-9A-Za-z_]+$/.test(sel.pattern)) return prefixTest(sel.pattern.slice(1).toLowerCase());
       return (key) => re.test(key);
     }
     case 'xpath': {
@@ -103,6 +106,19 @@ export function compileKeySelector(sel: KeySelector, where: string): KeyTest | n
       return (key) => key === path;
     }
   }
+}
+
+/** Keys starting with `lower` (lower-case ASCII letters, digits, `_`), ASCII letters compared case-insensitively. */
+function prefixTest(lower: string): KeyTest {
+  const n = lower.length;
+  return (key) => {
+    if (key.length < n) return false;
+    for (let i = 0; i < n; i++) {
+      const c = key.charCodeAt(i);
+      if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== lower.charCodeAt(i)) return false;
+    }
+    return true;
+  };
 }
 
 function compileTransforms(names: readonly string[], where: string): CompiledChain {
@@ -195,9 +211,9 @@ function collectReads(rule: CompiledRule, into: Set<string>): void {
 
 let versionCounter = 0;
 
-/** Plans the rule prefilter and attaches each head's part to it. */
-function plannedPrefilter(rules: readonly CompiledRule[]): PrefilterPlan | null {
-  const planned = planPrefilter(rules);
+/** Plans the rule prefilter (in steps, see compileSteps) and attaches each head's part to it. */
+function* plannedPrefilter(rules: readonly CompiledRule[]): Generator<void, PrefilterPlan | null, void> {
+  const planned = yield* planPrefilterSteps(rules);
   if (planned === null) return null;
   for (const [rule, pf] of planned.byRule) rule.pf = pf;
   return planned.plan;
@@ -285,6 +301,7 @@ function* compileSteps(sources: readonly RuleSource[], version?: string): Genera
       e.skipTo = pos > i ? pos : list.length;
     });
   }
+  const prefilter = yield* plannedPrefilter(rules);
   return {
     phases: {
       1: { rules: phases[1] }, 2: { rules: phases[2] }, 3: { rules: phases[3] }, 4: { rules: phases[4] }, 5: { rules: phases[5] },
@@ -294,6 +311,6 @@ function* compileSteps(sources: readonly RuleSource[], version?: string): Genera
     directives,
     version: version ?? `r${Date.now().toString(36)}-${(++versionCounter).toString(36)}`,
     readsCollections: reads,
-    prefilter: plannedPrefilter(rules),
+    prefilter,
   };
 }

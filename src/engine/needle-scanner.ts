@@ -32,6 +32,22 @@ function fold(c: number): number {
  * Returns null when the automaton would be too large.
  */
 export function createNeedleScanner(needles: ReadonlyMap<string, readonly number[]>, clauseCount: number): NeedleScanner | null {
+  const steps = needleScannerSteps(needles, clauseCount);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Units of work between two yields of needleScannerSteps (trie needles, states, columns). */
+const STEP_NEEDLES = 256;
+const STEP_CELLS = 1 << 13;
+
+/**
+ * createNeedleScanner as a generator that yields after each bounded unit of work (about STEP_CELLS table
+ * cells or STEP_NEEDLES needles), so a hot reload can build the CRS automaton in slices (compile.ts).
+ */
+export function* needleScannerSteps(needles: ReadonlyMap<string, readonly number[]>, clauseCount: number): Generator<void, NeedleScanner | null, void> {
   const words = Math.max(1, Math.ceil(clauseCount / CLAUSE_BITS));
   // Byte classes: one per folded byte that occurs in some needle; 0 for every other byte.
   const classOf = new Int32Array(256);
@@ -48,7 +64,9 @@ export function createNeedleScanner(needles: ReadonlyMap<string, readonly number
   // Trie.
   const next: Map<number, number>[] = [new Map()];
   const out: Set<number>[] = [new Set()];
+  let done = 0;
   for (const [text, ids] of needles) {
+    if (++done % STEP_NEEDLES === 0) yield;
     if (text.length === 0) continue;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
@@ -79,18 +97,18 @@ export function createNeedleScanner(needles: ReadonlyMap<string, readonly number
       table[k] = t;
     }
   }
+  const statesPerStep = Math.max(1, Math.floor(STEP_CELLS / classes));
   for (let q = 0; q < queue.length; q++) {
+    if (q % statesPerStep === statesPerStep - 1) yield;
     const s = queue[q]!;
-    for (const id of out[fail[s]!]!) out[s]!.add(id);
-    for (let k = 0; k < classes; k++) {
-      const t = next[s]!.get(k);
-      if (t !== undefined) {
-        fail[t] = table[fail[s]! * classes + k]!;
-        queue.push(t);
-        table[s * classes + k] = t;
-      } else {
-        table[s * classes + k] = table[fail[s]! * classes + k]!;
-      }
+    const f = fail[s]!;
+    for (const id of out[f]!) out[s]!.add(id);
+    // The failure state's row (complete: it is shallower), then this state's own edges over it.
+    table.copyWithin(s * classes, f * classes, f * classes + classes);
+    for (const [k, t] of next[s]!) {
+      fail[t] = table[f * classes + k]!;
+      queue.push(t);
+      table[s * classes + k] = t;
     }
   }
   // Leaves (no trie children) with the same outputs and failure target behave identically (their rows are
@@ -98,6 +116,7 @@ export function createNeedleScanner(needles: ReadonlyMap<string, readonly number
   const rep = new Int32Array(states);
   const leafKeys = new Map<string, number>();
   for (let s = 0; s < states; s++) {
+    if (s % STEP_NEEDLES === STEP_NEEDLES - 1) yield;
     rep[s] = s;
     if (s === 0 || next[s]!.size !== 0) continue;
     const key = `${[...out[s]!].sort((a, b) => a - b).join(',')}|${fail[s]!}`;
@@ -116,20 +135,34 @@ export function createNeedleScanner(needles: ReadonlyMap<string, readonly number
   const count = kept.length;
   // Merge byte classes whose columns are then identical (bytes the automaton cannot tell apart).
   const merged = new Int32Array(classes);
-  const seenColumns = new Map<string, number>();
+  // Columns (target per kept state) bucketed by hash; a bucket's columns are compared value by value.
+  const columns: Int32Array[] = [];
+  const byHash = new Map<number, number[]>();
   let width = 0;
+  const columnsPerStep = Math.max(1, Math.floor(STEP_CELLS / Math.max(1, kept.length)));
   for (let k = 0; k < classes; k++) {
-    let key = '';
-    for (const s of kept) key += `${renum[rep[table[s * classes + k]!]!]!},`;
-    let m = seenColumns.get(key);
-    if (m === undefined) {
+    if (k % columnsPerStep === columnsPerStep - 1) yield;
+    const col = new Int32Array(count);
+    let h = 0x811c9dc5;
+    for (let i = 0; i < count; i++) {
+      const v = renum[rep[table[kept[i]! * classes + k]!]!]!;
+      col[i] = v;
+      h = Math.imul(h ^ v, 0x01000193);
+    }
+    let bucket = byHash.get(h);
+    let m = -1;
+    if (bucket === undefined) byHash.set(h, (bucket = []));
+    else for (const c of bucket) if (sameColumn(columns[c]!, col)) { m = c; break; }
+    if (m < 0) {
       m = width++;
-      seenColumns.set(key, m);
+      columns.push(col);
+      bucket.push(m);
     }
     merged[k] = m;
   }
   const dense = new Int32Array(count * width);
   for (let i = 0; i < count; i++) {
+    if (i % statesPerStep === statesPerStep - 1) yield;
     const s = kept[i]!;
     for (let k = 0; k < classes; k++) dense[i * width + merged[k]!] = renum[rep[table[s * classes + k]!]!]!;
   }
@@ -140,6 +173,7 @@ export function createNeedleScanner(needles: ReadonlyMap<string, readonly number
   const outStart = new Int32Array(count + 1);
   const pairs: number[] = [];
   for (let i = 0; i < count; i++) {
+    if (i % STEP_NEEDLES === STEP_NEEDLES - 1) yield;
     outStart[i] = pairs.length / 2;
     const byWord = new Map<number, number>();
     for (const id of out[kept[i]!]!) {
@@ -194,3 +228,7 @@ export function createNeedleScanner(needles: ReadonlyMap<string, readonly number
   };
 }
 
+function sameColumn(a: Int32Array, b: Int32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

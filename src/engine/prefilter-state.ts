@@ -2,6 +2,7 @@ import type { CompiledChain } from '../transforms/cache.js';
 import { sequenceFeatures } from '../transforms/traits.js';
 import type { RequestVariables, VarEntry } from '../variables/types.js';
 import { cutForInspection } from './inspect-cut.js';
+import { MEMO_MAX_LENGTH, MEMO_PREDICATES, UNCHANGED, type MemoEntry } from './prefilter-memo.js';
 import { CLAUSE_BITS } from './needle-scanner.js';
 import type { PrefilterPlan, PredicateRef, RulePrefilter } from './prefilter.js';
 
@@ -58,10 +59,23 @@ export class PrefilterState {
   private readonly srcUnionFeat: number[];
   /** Rows of transformed values already scanned, by string (chains often give the same string). */
   private readonly srcSeen: (Map<string, number> | undefined)[];
+  /** The memo entry of each value (prefilter-memo.ts; undefined when not memoised), so slots look it up once. */
+  private readonly srcMemo: ((MemoEntry | undefined)[] | undefined)[];
+  /** The memo entry scanRaw last used (undefined: none). */
+  private lastEntry: MemoEntry | undefined = undefined;
   // Per slot (NONE: not computed in this phase). A slot's rows are the source's raw rows, except for values
   // the chain changes, whose rows are in `slotRows` (value index -> row offset; undefined when none).
   private readonly slotUnion: number[];
   private readonly slotRows: (number[] | undefined)[];
+  /**
+   * Scan generation of each source (a new one on every scan), and the source generation each slot was last
+   * computed from with its union's offset: a slot whose source did not change since (phase 1 to phase 2) is
+   * taken back as it was, without running its chain again.
+   */
+  private gen = 0;
+  private readonly srcGen: number[];
+  private readonly slotGen: number[];
+  private readonly slotSaved: number[];
 
   private host: PrefilterHost | null = null;
 
@@ -77,8 +91,12 @@ export class PrefilterState {
     this.srcUnion = new Array<number>(ns).fill(0);
     this.srcUnionFeat = new Array<number>(ns).fill(0);
     this.srcSeen = new Array<Map<string, number> | undefined>(ns).fill(undefined);
+    this.srcMemo = new Array<(MemoEntry | undefined)[] | undefined>(ns).fill(undefined);
     this.slotUnion = new Array<number>(plan.slots.length).fill(NONE);
     this.slotRows = new Array<number[] | undefined>(plan.slots.length).fill(undefined);
+    this.srcGen = new Array<number>(ns).fill(0);
+    this.slotGen = new Array<number>(plan.slots.length).fill(-1);
+    this.slotSaved = new Array<number>(plan.slots.length).fill(NONE);
   }
 
   reset(): void {
@@ -101,12 +119,15 @@ export class PrefilterState {
     this.srcEntries.fill(undefined);
     this.srcValues.fill(undefined);
     this.srcSeen.fill(undefined);
+    this.srcMemo.fill(undefined);
+    this.lastEntry = undefined;
     this.slotRows.fill(undefined);
   }
 
   /**
-   * A state for one phase of one transaction, from the plan's pool (phases run synchronously, so a state is
-   * never shared: it goes back with `release` when the phase ends; a nested use simply gets a new one).
+   * A state for one transaction, from the plan's pool (a state is never shared: the transaction keeps it from
+   * phase 1 into phase 2, calling `reset()` between them, and gives it back with `release`; a state that is
+   * never released is simply collected).
    */
   static acquire(plan: PrefilterPlan, host: PrefilterHost): PrefilterState {
     const pool = POOLS.get(plan);
@@ -224,6 +245,10 @@ export class PrefilterState {
     const def = this.plan.sources[id]!;
     const from = this.host!.vars.get(def.collection);
     if (this.srcFrom[id] === from) return;
+    if (def.parent >= 0 && this.srcFrom[def.parent] === from) {
+      this.derive(id, from);
+      return;
+    }
     const test = def.test;
     let entries: readonly VarEntry[] = from;
     if (test !== null && from.length !== 0) {
@@ -238,8 +263,8 @@ export class PrefilterState {
     const rowsAt = this.alloc(n * R);
     const mem = this.mem;
     const max = this.host!.maxValueLength;
-    const scanner = this.plan.scanner;
     const preds = def.predicates;
+    const memoEntries = new Array<MemoEntry | undefined>(n);
     let values: string[] | undefined;
     let unionFeat = 0;
     for (let i = 0; i < n; i++) {
@@ -254,13 +279,8 @@ export class PrefilterState {
       }
       if (values !== undefined) values.push(v);
       const row = rowsAt + i * R;
-      let f = scanner.scan(v, mem, row);
-      if (f < 0) {
-        for (let w = 0; w < W; w++) mem[row + w] = ALL;
-      } else {
-        f = sequenceFeatures(v, f);
-        if (preds.length !== 0) setPredicates(preds, v, mem, row);
-      }
+      const f = this.scanRaw(v, preds, mem, row);
+      memoEntries[i] = this.lastEntry;
       mem[row + W] = f;
       unionFeat |= f;
       for (let w = 0; w < W; w++) mem[unionAt + w]! |= mem[row + w]!;
@@ -272,6 +292,101 @@ export class PrefilterState {
     this.srcUnion[id] = unionAt;
     this.srcUnionFeat[id] = unionFeat;
     this.srcSeen[id] = undefined;
+    this.srcMemo[id] = memoEntries;
+    this.srcGen[id] = ++this.gen;
+  }
+
+  /**
+   * Scans a raw value into the row at `row` (clause words; the caller stores the features word) and returns
+   * its features (-1: not a byte string, every clause set). Recurring values come from the plan's memo.
+   */
+  private scanRaw(v: string, preds: readonly PredicateRef[], mem: number[], row: number): number {
+    const W = this.words;
+    const memo = v.length <= MEMO_MAX_LENGTH ? this.plan.memo : null;
+    let e = memo !== null ? memo.get(v) : undefined;
+    this.lastEntry = undefined;
+    let f: number;
+    if (e !== undefined) {
+      const r = e.row;
+      for (let w = 0; w < W; w++) mem[row + w] = r[w]!;
+      f = r[W]!;
+    } else {
+      f = this.plan.scanner.scan(v, mem, row);
+      if (f < 0) {
+        for (let w = 0; w < W; w++) mem[row + w] = ALL;
+        return f;
+      }
+      f = sequenceFeatures(v, f);
+      if (memo !== null) {
+        const r = new Int32Array(W + 1);
+        for (let w = 0; w < W; w++) r[w] = mem[row + w]!;
+        r[W] = f;
+        e = { row: r, predDone: 0, predTrue: 0, slots: undefined };
+        memo.put(v, e);
+      }
+    }
+    if (preds.length !== 0) {
+      if (e === undefined) setPredicates(preds, v, mem, row);
+      else memoPredicates(e, preds, v, mem, row);
+    }
+    this.lastEntry = e;
+    return f;
+  }
+
+  /**
+   * A keyed source whose parent (same collection, every key) is already scanned from the same array: its rows
+   * are copies of the parent's rows of the kept values (plus its own predicates), no value is scanned again.
+   */
+  private derive(id: number, from: readonly VarEntry[]): void {
+    const def = this.plan.sources[id]!;
+    const parent = def.parent;
+    const test = def.test!;
+    const W = this.words;
+    const R = W + 1;
+    const pValues = this.srcValues[parent];
+    const pRows = this.srcRows[parent]!;
+    const pMemo = this.srcMemo[parent]!;
+    const memoEntries: (MemoEntry | undefined)[] = [];
+    const entries: VarEntry[] = [];
+    let values: string[] | undefined;
+    let truncated = false;
+    for (let j = 0; j < from.length; j++) {
+      if (!test(from[j]!.key)) continue;
+      entries.push(from[j]!);
+      if (pValues !== undefined) {
+        const v = pValues[j]!;
+        (values ??= []).push(v);
+        if (v !== from[j]!.value) truncated = true;
+      }
+    }
+    if (truncated) this.host!.truncated();
+    const n = entries.length;
+    const unionAt = this.alloc(W);
+    const rowsAt = this.alloc(n * R);
+    const mem = this.mem;
+    const own = def.ownPredicates;
+    let unionFeat = 0;
+    for (let i = 0, j = 0; i < n; j++) {
+      if (from[j] !== entries[i]) continue;
+      const src = pRows + j * R;
+      const row = rowsAt + i * R;
+      memoEntries.push(pMemo[j]);
+      for (let w = 0; w <= W; w++) mem[row + w] = mem[src + w]!;
+      const f = mem[row + W]!;
+      if (f >= 0 && own.length !== 0) setPredicates(own, values !== undefined ? values[i]! : entries[i]!.value, mem, row);
+      unionFeat |= f;
+      for (let w = 0; w < W; w++) mem[unionAt + w]! |= mem[row + w]!;
+      i++;
+    }
+    this.srcFrom[id] = from;
+    this.srcEntries[id] = entries;
+    this.srcValues[id] = values;
+    this.srcRows[id] = rowsAt;
+    this.srcUnion[id] = unionAt;
+    this.srcUnionFeat[id] = unionFeat;
+    this.srcSeen[id] = undefined;
+    this.srcMemo[id] = memoEntries;
+    this.srcGen[id] = ++this.gen;
   }
 
   /** Computes a slot's union (and rows for the values its chain changes); returns the union's offset. */
@@ -279,12 +394,14 @@ export class PrefilterState {
     const def = this.plan.slots[id]!;
     const src = def.source;
     this.source(src);
+    if (this.slotGen[id] === this.srcGen[src]) return (this.slotUnion[id] = this.slotSaved[id]!);
+    this.slotGen[id] = this.srcGen[src]!;
     const triggers = def.triggers;
     const unionFeat = this.srcUnionFeat[src]!;
     this.slotRows[id] = undefined;
     // Every value passes through the chain unchanged (up to ASCII case): the raw scan is the answer.
     if (triggers >= 0 && unionFeat >= 0 && (unionFeat & triggers) === 0) {
-      this.slotUnion[id] = this.srcUnion[src]!;
+      this.slotUnion[id] = this.slotSaved[id] = this.srcUnion[src]!;
       return this.srcUnion[src]!;
     }
     // Else: the raw union (a superset is safe) plus the scans of the values the chain changes.
@@ -297,7 +414,7 @@ export class PrefilterState {
     const rowsAt = this.srcRows[src]!;
     const unionAt = this.alloc(W);
     for (let w = 0; w < W; w++) this.mem[unionAt + w] = this.mem[rawUnion + w]!;
-    const scanner = this.plan.scanner;
+    const srcMemo = this.srcMemo[src]!;
     let rows: number[] | undefined;
     const preds = this.plan.sources[src]!.predicates;
     for (let i = 0; i < n; i++) {
@@ -309,21 +426,30 @@ export class PrefilterState {
         for (let w = 0; w < W; w++) this.mem[row + w] = ALL;
       } else {
         const raw = values !== undefined ? values[i]! : entries[i]!.value;
-        const v = this.host!.transform(def.chain, raw);
-        if (v === raw) continue; // this value came through unchanged after all
-        let seen = this.srcSeen[src];
-        const known = seen?.get(v);
-        if (known !== undefined) {
-          row = known;
-        } else {
+        // A recurring value: this slot's row for it (or "unchanged") is in the plan's memo.
+        const e = srcMemo[i];
+        const cached = e?.slots?.get(id);
+        if (cached === UNCHANGED) continue;
+        if (cached !== undefined) {
           row = this.alloc(W);
-          const mem = this.mem; // alloc may have grown the arena
-          if (scanner.scan(v, mem, row) < 0) {
-            for (let w = 0; w < W; w++) mem[row + w] = ALL;
-          } else if (preds.length !== 0) {
-            setPredicates(preds, v, mem, row);
+          const mem = this.mem;
+          for (let w = 0; w < W; w++) mem[row + w] = cached[w]!;
+        } else {
+          const v = this.host!.transform(def.chain, raw);
+          if (v === raw) {
+            if (e !== undefined) (e.slots ??= new Map()).set(id, UNCHANGED);
+            continue; // this value came through unchanged after all
           }
-          (seen ??= this.srcSeen[src] = new Map()).set(v, row);
+          let seen = this.srcSeen[src];
+          const known = seen?.get(v);
+          if (known !== undefined) {
+            row = known;
+          } else {
+            row = this.alloc(W);
+            this.scanRaw(v, preds, this.mem, row); // alloc may have grown the arena: this.mem, not a saved one
+            (seen ??= this.srcSeen[src] = new Map()).set(v, row);
+          }
+          if (e !== undefined) (e.slots ??= new Map()).set(id, Int32Array.from(this.mem.slice(row, row + W)));
         }
       }
       const mem = this.mem;
@@ -331,8 +457,28 @@ export class PrefilterState {
       (rows ??= new Array<number>(n).fill(-1))[i] = row;
     }
     this.slotRows[id] = rows;
-    this.slotUnion[id] = unionAt;
+    this.slotUnion[id] = this.slotSaved[id] = unionAt;
     return unionAt;
+  }
+}
+
+/** setPredicates through a memo entry: each predicate runs at most once per memoised value. */
+function memoPredicates(e: MemoEntry, preds: readonly PredicateRef[], value: string, bits: number[], offset: number): void {
+  for (const p of preds) {
+    let hit: boolean;
+    if (p.index < MEMO_PREDICATES) {
+      const bit = 1 << p.index;
+      if ((e.predDone & bit) !== 0) {
+        hit = (e.predTrue & bit) !== 0;
+      } else {
+        hit = p.test(value);
+        e.predDone |= bit;
+        if (hit) e.predTrue |= bit;
+      }
+    } else {
+      hit = p.test(value);
+    }
+    if (hit) bits[offset + wordOf(p.clause)]! |= maskOf(p.clause);
   }
 }
 

@@ -4,7 +4,8 @@ import type { CompiledChain } from '../transforms/cache.js';
 import { chainTriggers } from '../transforms/traits.js';
 /** A key filter (compile.ts KeyTest). */
 type KeyTest = (key: string) => boolean;
-import { CLAUSE_BITS, createNeedleScanner, type NeedleScanner } from './needle-scanner.js';
+import { PrefilterMemo } from './prefilter-memo.js';
+import { CLAUSE_BITS, needleScannerSteps, type NeedleScanner } from './needle-scanner.js';
 
 /**
  * Compile-time half of the rule prefilter (the per-request half is prefilter-state.ts).
@@ -37,11 +38,20 @@ export interface PrefilterSource {
   readonly test: KeyTest | null;
   /** Predicate clauses some rule reading this source uses: evaluated on each raw value. */
   readonly predicates: readonly PredicateRef[];
+  /**
+   * The source of the same collection with every key (-1: none). A keyed source (REQUEST_HEADERS:User-Agent)
+   * takes its rows from the parent's scan when that is current, instead of rescanning the values.
+   */
+  readonly parent: number;
+  /** The predicates of this source the parent does not evaluate (run on the values a derived scan takes). */
+  readonly ownPredicates: readonly PredicateRef[];
 }
 
 export interface PredicateRef {
   readonly clause: number;
   readonly test: (value: string) => boolean;
+  /** Position among the plan's predicates (prefilter-memo.ts keeps results of the first MEMO_PREDICATES). */
+  readonly index: number;
 }
 
 /** A source seen through one transformation chain. */
@@ -73,6 +83,8 @@ export interface PrefilterPlan {
   readonly clauseCount: number;
   /** Arena size the last requests needed (a hint, so a request's arena rarely grows). */
   arenaHint: number;
+  /** Scan results of recurring values, shared by the plan's transactions (prefilter-memo.ts). */
+  readonly memo: PrefilterMemo;
 }
 
 /** What the planner needs from a compiled rule (kept structural to avoid an import cycle with compile.ts). */
@@ -135,7 +147,24 @@ const NON_BYTE = /[^\x00-\xff]/;
  * Plans the prefilter for `rules` (chain heads). Sets nothing on the rules: returns the plan and, per rule,
  * its RulePrefilter (or null: always evaluated). Returns null when no rule can be prefiltered.
  */
-export function planPrefilter<R extends PrefilterableRule>(rules: readonly R[]): { plan: PrefilterPlan; byRule: Map<R, RulePrefilter> } | null {
+export function planPrefilter<R extends PrefilterableRule>(rules: readonly R[]): PlannedPrefilter<R> | null {
+  const steps = planPrefilterSteps(rules);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+export interface PlannedPrefilter<R> {
+  readonly plan: PrefilterPlan;
+  readonly byRule: Map<R, RulePrefilter>;
+}
+
+/**
+ * planPrefilter as a generator: yields after each rule and inside the automaton build, so a hot reload plans a
+ * CRS-size ruleset in slices (compile.ts compileRulesetAsync) instead of blocking the event loop in one go.
+ */
+export function* planPrefilterSteps<R extends PrefilterableRule>(rules: readonly R[]): Generator<void, PlannedPrefilter<R> | null, void> {
   const clauseIds = new Map<string, number>();
   const needles = new Map<string, number[]>();
   const predicates = new Map<number, PredicateRef>();
@@ -152,7 +181,7 @@ export function planPrefilter<R extends PrefilterableRule>(rules: readonly R[]):
       if (id === undefined) {
         id = clauseIds.size;
         clauseIds.set(key, id);
-        predicates.set(id, { clause: id, test: c.test });
+        predicates.set(id, { clause: id, test: c.test, index: predicates.size });
       }
       return id;
     }
@@ -175,6 +204,7 @@ export function planPrefilter<R extends PrefilterableRule>(rules: readonly R[]):
   };
 
   for (const rule of rules) {
+    yield;
     const op = rule.operator;
     if (op === null || op.prefilter === undefined || rule.negate || rule.spec.multiMatch) continue;
     if (rule.targets.length === 0 || rule.targets.some((t) => t.count || !PREFILTERABLE.has(t.collection))) continue;
@@ -219,17 +249,25 @@ export function planPrefilter<R extends PrefilterableRule>(rules: readonly R[]):
     });
   }
   if (byRule.size === 0) return null;
-  const scanner = createNeedleScanner(needles, clauseIds.size);
+  const scanner = yield* needleScannerSteps(needles, clauseIds.size);
   if (scanner === null) return null;
   const refs = (set: Set<number>): PredicateRef[] => [...set].map((id) => predicates.get(id)!);
   return {
     plan: {
       scanner,
       words: scanner.words,
-      sources: sources.map((s) => ({ collection: s.collection, test: s.test, predicates: refs(s.predicates) })),
+      sources: sources.map((s) => {
+        const parent = s.test === null ? -1 : (sourceIds.get(`${s.collection}\0*`) ?? -1);
+        const inParent = parent >= 0 ? sources[parent]!.predicates : new Set<number>();
+        return {
+          collection: s.collection, test: s.test, predicates: refs(s.predicates), parent,
+          ownPredicates: refs(new Set([...s.predicates].filter((p) => !inParent.has(p)))),
+        };
+      }),
       slots: slots.map((s) => ({ source: s.source, chain: s.chain, triggers: s.triggers, predicates: refs(s.predicates) })),
       clauseCount: clauseIds.size,
       arenaHint: 256,
+      memo: new PrefilterMemo(),
     },
     byRule,
   };

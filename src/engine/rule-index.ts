@@ -11,6 +11,21 @@ import { compileKeySelector, type CompiledRule, type KeyTest } from './compile.j
 export interface RuleIndex {
   /** The chain heads a removal ctl selects, in ruleset order (empty for other ctls). */
   rulesFor(c: CtlSpec): readonly CompiledRule[];
+  /** What a `ctl:ruleRemoveTarget*` removes (null when it selects no rule), made once per ctl. */
+  targetRemoval(c: Extract<CtlSpec, { kind: 'ruleRemoveTargetById' | 'ruleRemoveTargetByTag' | 'ruleRemoveTargetByMsg' }>): TargetRemoval | null;
+}
+
+/** A target removed from some rules for one transaction: keys of `collection` that `tests[0]` accepts. */
+export interface TargetRemoval {
+  readonly rules: ReadonlySet<CompiledRule>;
+  readonly collection: string;
+  /** The one key test, as a list (what the transaction hands to rule evaluation). */
+  readonly tests: readonly KeyTest[];
+}
+
+/** A removal of one target from one rule (the transaction's `removeTarget`). */
+export function createTargetRemoval(rule: CompiledRule, t: TargetSpec): TargetRemoval {
+  return { rules: new Set([rule]), collection: t.collection, tests: [removedTargetTest(t)] };
 }
 
 type Selecting = Extract<CtlSpec, { kind: 'ruleRemoveById' | 'ruleRemoveByTag' | 'ruleRemoveByMsg' | 'ruleRemoveTargetById' | 'ruleRemoveTargetByTag' | 'ruleRemoveTargetByMsg' }>;
@@ -35,6 +50,7 @@ function createRuleIndex(rules: readonly CompiledRule[]): RuleIndex {
   let byTag: Map<string, CompiledRule[]> | null = null;
   let byMsg: Map<string, CompiledRule[]> | null = null;
   const memo = new WeakMap<CtlSpec, readonly CompiledRule[]>();
+  const removals = new WeakMap<CtlSpec, TargetRemoval | null>();
   const compute = (c: Selecting): readonly CompiledRule[] => {
     switch (c.kind) {
       case 'ruleRemoveByTag':
@@ -64,6 +80,16 @@ function createRuleIndex(rules: readonly CompiledRule[]): RuleIndex {
         default:
           return NONE;
       }
+    },
+    targetRemoval(c) {
+      let rm = removals.get(c);
+      if (rm === undefined) {
+        const rules = this.rulesFor(c);
+        // The key test is compiled only when some rule is affected (a bad key regex throws, as before).
+        rm = rules.length === 0 ? null : { rules: new Set(rules), collection: c.target.collection, tests: [removedTargetTest(c.target)] };
+        removals.set(c, rm);
+      }
+      return rm;
     },
   };
 }

@@ -4,7 +4,7 @@ import { compileOperator } from '../operators/registry.js';
 import { createRegexMeter, enterRegexMeter, type RegexMeter } from '../operators/rx-budget.js';
 import type { ResponseVariables } from '../variables/response-variables.js';
 import type { CompiledOperator } from '../operators/types.js';
-import { applyChain, applyChainSteps, createTransformCache, type TransformCache } from '../transforms/cache.js';
+import { createTransformCache, type TransformCache } from '../transforms/cache.js';
 import { valueFeatures } from '../transforms/traits.js';
 import { SEVERITIES, type CtlSpec, type Phase, type Severity, type TargetSpec } from '../rules/types.js';
 import type { RequestVariables, VarEntry } from '../variables/types.js';
@@ -12,8 +12,8 @@ import type { CompiledRule, CompiledRuleset, CompiledTarget, KeyTest } from './c
 import type { MacroScope } from './macros.js';
 import { cutForInspection } from './inspect-cut.js';
 import { PrefilterState, type PrefilterHost } from './prefilter-state.js';
-import { removedTargetTest, ruleIndexOf } from './rule-index.js';
-import { chainShortcut } from './chain-shortcut.js';
+import { createTargetRemoval, ruleIndexOf, type TargetRemoval } from './rule-index.js';
+import { runChain, runChainSteps } from './chain-shortcut.js';
 import { redactValue, toDisplayText } from './redact.js';
 
 /** Engine settings a transaction needs (resolved from options; frozen). */
@@ -88,10 +88,12 @@ export class Transaction implements MacroScope {
   engineMode: 'On' | 'Off' | 'DetectionOnly';
   private id: string | null = null;
   private removed: Set<CompiledRule> | null = null;
-  private removedTargets: Map<CompiledRule, Map<string, KeyTest[]>> | null = null;
+  /** Targets removed by ctl for this transaction (rule-index.ts; usually one, shared by many rules). */
+  private removals: TargetRemoval[] | null = null;
   private tcache: TransformCache | null = null;
   /** Feature bits (traits.ts) of the values transformed so far. */
   private features: Map<string, number> | null = null;
+  private featuresFn: ((value: string) => number) | null = null;
   /** Rule prefilter state (prefilter-state.ts) of the running phase, taken on first use. */
   private pf: PrefilterState | null = null;
   private pfHost: PrefilterHost | null = null;
@@ -189,10 +191,8 @@ export class Transaction implements MacroScope {
     const stops = this.engineMode === 'On';
     if (this.engineMode === 'Off' || this.allowed || (stops && this.interruption)) return stops ? this.interruption : null;
     if (phase === 2) this.vars.processBody();
-    if (this.pf !== null) {
-      PrefilterState.release(this.pf); // taken outside a phase: collections may have changed since
-      this.pf = null;
-    }
+    // A state kept from phase 1 rescans only the collections that changed since (the body-derived ones).
+    this.pf?.reset();
     const list = this.ruleset.phases[phase].rules;
     const outerMeter = enterRegexMeter(this.regexMeter);
     try {
@@ -207,7 +207,8 @@ export class Transaction implements MacroScope {
       }
     } finally {
       enterRegexMeter(outerMeter);
-      if (this.pf !== null) {
+      // Phase 2 mostly reads what phase 1 read (headers, URI, query): the state and its scans are kept.
+      if (this.pf !== null && (phase !== 1 || this.allowed || (stops && this.interruption !== null))) {
         PrefilterState.release(this.pf);
         this.pf = null;
       }
@@ -290,7 +291,7 @@ export class Transaction implements MacroScope {
         entries = state.targetEntries(pf!, t);
         picked = state.candidates(pf!, t);
         excl = rule.exclusions.get(target.collection);
-        dyn = this.removedTargets?.get(this.currentRule ?? rule)?.get(target.collection);
+        dyn = this.removals !== null ? this.removedKeys(this.currentRule ?? rule, target.collection) : undefined;
       } else {
         entries = this.collect(target, rule);
       }
@@ -326,11 +327,7 @@ export class Transaction implements MacroScope {
   }
 
   private testMulti(rule: CompiledRule, op: CompiledOperator, value: string, captures: string[] | undefined): string | null {
-    const sc = chainShortcut(rule.transforms);
-    // Without triggers and case-only steps, no step changes the value: it is the only one to test.
-    const steps = sc !== null && sc.caseChain === null && (this.featuresOf(value) & sc.mask) === 0
-      ? [value]
-      : applyChainSteps(rule.transforms, value, (this.tcache ??= createTransformCache()));
+    const steps = runChainSteps(rule.transforms, value, (this.featuresFn ??= (v) => this.featuresOf(v)), (this.tcache ??= createTransformCache()));
     for (const v of steps) {
       let r = op.test(v, captures);
       if (rule.negate) r = !r;
@@ -349,13 +346,9 @@ export class Transaction implements MacroScope {
   }
 
   private transform(rule: CompiledRule, value: string): string {
-    const chain = rule.transforms;
-    if (chain.fns.length === 0) return value;
-    const cache = (this.tcache ??= createTransformCache());
-    // A value without the chain's triggers comes out unchanged, or only re-cased (chain-shortcut.ts).
-    const sc = chainShortcut(chain);
-    if (sc !== null && (this.featuresOf(value) & sc.mask) === 0) return sc.caseChain === null ? value : applyChain(sc.caseChain, value, cache);
-    return applyChain(chain, value, cache);
+    if (rule.transforms.fns.length === 0) return value;
+    // A value without the chain's triggers skips the steps that cannot change it (chain-shortcut.ts).
+    return runChain(rule.transforms, value, (this.featuresFn ??= (v) => this.featuresOf(v)), (this.tcache ??= createTransformCache()));
   }
 
   /** traits.valueFeatures of a value, memoised for the transaction (values are shared by many rules). */
@@ -374,7 +367,7 @@ export class Transaction implements MacroScope {
     return (this.pf ??= PrefilterState.acquire(this.ruleset.prefilter!, (this.pfHost ??= {
       vars: this.vars,
       maxValueLength: this.settings.maxValueLength,
-      transform: (chain, value) => applyChain(chain, value, (this.tcache ??= createTransformCache())),
+      transform: (chain, value) => runChain(chain, value, (this.featuresFn ??= (v) => this.featuresOf(v)), (this.tcache ??= createTransformCache())),
       truncated: () => this.tx.set('portcullis_truncated', '1'),
     })));
   }
@@ -414,7 +407,7 @@ export class Transaction implements MacroScope {
     // txEntries applies the TX key selector itself.
     const test = target.collection === 'TX' ? null : target.test;
     const excl = rule.exclusions.get(target.collection);
-    const dyn = this.removedTargets?.get(this.currentRule ?? rule)?.get(target.collection);
+    const dyn = this.removals !== null ? this.removedKeys(this.currentRule ?? rule, target.collection) : undefined;
     if (test !== null || excl !== undefined || dyn !== undefined) {
       const out: VarEntry[] = [];
       for (const e of entries) {
@@ -591,10 +584,8 @@ export class Transaction implements MacroScope {
       case 'ruleRemoveTargetById':
       case 'ruleRemoveTargetByTag':
       case 'ruleRemoveTargetByMsg': {
-        const rules = ruleIndexOf(this.ruleset.rules).rulesFor(c);
-        if (rules.length === 0) break;
-        const test = removedTargetTest(c.target);
-        for (const r of rules) this.addRemovedTarget(r, c.target.collection, test);
+        const rm = ruleIndexOf(this.ruleset.rules).targetRemoval(c);
+        if (rm !== null) this.addRemoval(rm);
         break;
       }
       case 'ruleEngine':
@@ -625,19 +616,24 @@ export class Transaction implements MacroScope {
 
   /** Removes a target from a rule for this transaction (exclusions scoped to a route or matched by ctl). */
   removeTarget(r: CompiledRule, t: TargetSpec): void {
-    this.addRemovedTarget(r, t.collection, removedTargetTest(t));
+    this.addRemoval(createTargetRemoval(r, t));
   }
 
-  private addRemovedTarget(r: CompiledRule, collection: string, test: KeyTest): void {
-    const map = (this.removedTargets ??= new Map());
-    let byColl = map.get(r);
-    if (!byColl) {
-      byColl = new Map();
-      map.set(r, byColl);
+  private addRemoval(rm: TargetRemoval): void {
+    const list = (this.removals ??= []);
+    if (!list.includes(rm)) list.push(rm);
+  }
+
+  /** Key tests of the targets of `collection` removed from `rule` for this transaction, or undefined. */
+  private removedKeys(rule: CompiledRule, collection: string): readonly KeyTest[] | undefined {
+    let found: readonly KeyTest[] | undefined;
+    let merged: KeyTest[] | undefined;
+    for (const rm of this.removals!) {
+      if (rm.collection !== collection || !rm.rules.has(rule)) continue;
+      if (found === undefined) found = rm.tests;
+      else (merged ??= [...found]).push(...rm.tests);
     }
-    const list = byColl.get(collection);
-    if (list === undefined) byColl.set(collection, [test]);
-    else list.push(test);
+    return merged ?? found;
   }
 
   /** Applies `ctl:` style removals decided outside rules (route-scoped exclusions). */

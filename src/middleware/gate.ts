@@ -17,7 +17,7 @@ import { createClientIpResolver, type ClientIpResolver } from '../bans/client-ip
 import { createIpList } from '../bans/ip-list.js';
 import { normalizeIp } from '../bans/ip.js';
 import { PortcullisError } from '../errors.js';
-import { toDisplayText } from '../engine/redact.js';
+import { DEFAULT_REDACT_NAMES, redactQueryValues, toDisplayText } from '../engine/redact.js';
 import { retryAfterSeconds, setRateLimitHeaders } from '../limiter/headers.js';
 import { compileRoute, createLimiter, type Limiter, type LimitOutcome } from '../limiter/limiter.js';
 import type { ResolvedConfig } from '../options.js';
@@ -132,7 +132,7 @@ export function createGuard(config: ResolvedConfig, host: GuardHost): Guard {
     time: new Date().toISOString(),
     clientIp: ip,
     method: req.method ?? 'GET',
-    url: toDisplayText((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/', 2048),
+    url: toDisplayText(redactQueryValues((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/', config.redact ?? DEFAULT_REDACT_NAMES), 2048),
     matches: [{
       id: f.id, phase: 1, message: f.message, severity: 'critical', tags: [f.tag], paranoiaLevel: 1,
       target: 'REMOTE_ADDR', value: ip, data, score: 0,
@@ -161,7 +161,7 @@ export function createGuard(config: ResolvedConfig, host: GuardHost): Guard {
     const retryAfter = retryAfterSeconds(refused.check);
     host.ratelimit({
       v: 1, clientIp: ip, key: o.key, limit: refused.name, max: refused.max, windowMs: refused.windowMs,
-      method: req.method ?? 'GET', url: toDisplayText(req.url ?? '/', 2048), retryAfter, time: new Date().toISOString(),
+      method: req.method ?? 'GET', url: toDisplayText(redactQueryValues(req.url ?? '/', config.redact ?? DEFAULT_REDACT_NAMES), 2048), retryAfter, time: new Date().toISOString(),
     });
     if (strikeOnLimit) {
       const r = bans.failure('ratelimit', ip, `rate limit ${refused.name} exceeded`);

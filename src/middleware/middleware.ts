@@ -64,13 +64,14 @@ export function clientIpOf(req: IncomingMessage): string {
 export const DETAIL_BODY_BYTES = 8192;
 
 /** The request detail that travels with alert/block events (built lazily, only for listeners). */
-export function detailOf(snapshot: RequestSnapshot, body: Buffer | undefined): () => AlertDetail {
+export function detailOf(snapshot: RequestSnapshot, body: Buffer | undefined, responseDone?: Promise<void>): () => AlertDetail {
   let built: AlertDetail | undefined;
   return () => built ??= {
     httpVersion: snapshot.httpVersion,
     headers: snapshot.headers,
     bodyExcerpt: body === undefined ? undefined : body.subarray(0, DETAIL_BODY_BYTES),
     bodyLength: body?.length ?? 0,
+    ...(responseDone === undefined ? {} : { responseDone }),
   };
 }
 
@@ -78,8 +79,11 @@ export function detailOf(snapshot: RequestSnapshot, body: Buffer | undefined): (
 function finish(host: MiddlewareHost, tx: Transaction, snapshot: RequestSnapshot, res: ServerResponse, next: NextFunction, forced?: Verdict, body?: Buffer, mark = -1, phase: 1 | 2 = 2): void {
   const { verdict, alert } = concludeTransaction(tx, snapshot, forced);
   if (mark >= 0) host.inspected(verdict.action, phase, (performance.now() - mark) / 1000, verdict.score);
+  const watching = verdict.action !== 'block' && host.inspectResponse !== undefined && inspectsResponses(tx.ruleset, host.inspectResponse);
+  let settle: (() => void) | undefined; // the response phases are over (AlertDetail.responseDone)
+  const responseDone = watching && alert ? new Promise<void>((resolve) => { settle = resolve; }) : undefined;
   if (alert) {
-    const detail = detailOf(snapshot, body);
+    const detail = detailOf(snapshot, body, responseDone);
     host.report('alert', alert, detail);
     if (verdict.action === 'block') {
       host.report('block', alert, detail);
@@ -88,8 +92,8 @@ function finish(host: MiddlewareHost, tx: Transaction, snapshot: RequestSnapshot
       return;
     }
   }
-  if (host.inspectResponse !== undefined && inspectsResponses(tx.ruleset, host.inspectResponse)) {
-    try { watchResponse(host, host.inspectResponse, tx, snapshot, res); } catch (err) { host.fail(err); }
+  if (watching && host.inspectResponse !== undefined) {
+    try { watchResponse(host, host.inspectResponse, tx, snapshot, res, settle); } catch (err) { host.fail(err); settle?.(); }
   }
   next();
 }

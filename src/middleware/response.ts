@@ -47,7 +47,7 @@ export interface ResponseHost {
 export const DEFAULT_RESPONSE_MIME_TYPES: readonly string[] = ['text/plain', 'text/html'];
 
 /** Built-in finding for `responseOverflow: 'reject'` (as ModSecurity's SecResponseBodyLimitAction Reject: 500). */
-export const RESPONSE_LIMIT_FINDING = { id: 199500, message: 'Response body larger than limits.maxResponseBodyBytes' } as const;
+export const RESPONSE_LIMIT_FINDING = { id: 199500, message: 'Response body larger than limits.maxResponseBodyBytes (or SecResponseBodyLimit)' } as const;
 
 interface ResponsePlan {
   /** Some rule runs in phase 3, 4 or 5. */
@@ -186,7 +186,7 @@ type State = 'head' | 'holding' | 'passing' | 'forward' | 'blocked' | 'done';
  * Wraps `res` so that phases 3-5 of `tx` run on the response. Call after the request phases passed, before
  * handing the request to the application.
  */
-export function watchResponse(host: ResponseHost, opt: ResolvedResponseInspection, tx: Transaction, snapshot: RequestSnapshot, res: ServerResponse): void {
+export function watchResponse(host: ResponseHost, opt: ResolvedResponseInspection, tx: Transaction, snapshot: RequestSnapshot, res: ServerResponse, onDone?: () => void): void {
   const ruleset = tx.ruleset;
   const plan = planOf(ruleset);
   const limits = responseLimitsFor(ruleset, host.limits, opt);
@@ -211,6 +211,14 @@ export function watchResponse(host: ResponseHost, opt: ResolvedResponseInspectio
   let explicitHead = false; // the app called writeHead: Node fixes the header then (no Content-Length added later)
   let timer: NodeJS.Timeout | null = null;
   let tracked = false; // counted in the instance's in-flight work while the body is held
+  let doneCalled = false;
+
+  /** The response phases are over (reported, or the connection closed): tells `onDone` once. */
+  const done = (): void => {
+    if (doneCalled) return;
+    doneCalled = true;
+    try { onDone?.(); } catch (err) { host.fail(err); }
+  };
 
   const untrack = (): void => {
     if (!tracked) return;
@@ -255,13 +263,14 @@ export function watchResponse(host: ResponseHost, opt: ResolvedResponseInspectio
       }
     } catch (err) {
       host.fail(err);
+    } finally {
+      done();
     }
   };
 
   /** The transaction decided to stop the response (engine On). Clean answer when nothing was sent, else abort. */
   const block = (status: number): void => {
     stopTimer();
-    untrack();
     const cbs = held.map((h) => h.cb).concat(ended?.cb ?? []);
     held = [];
     heldBytes = 0;
@@ -274,6 +283,7 @@ export function watchResponse(host: ResponseHost, opt: ResolvedResponseInspectio
     }
     for (const cb of cbs) if (cb) process.nextTick(cb);
     conclude('block', status);
+    untrack(); // after the verdict was reported: close() may go on to flush the consumers
   };
 
   /** Whether the transaction stops here (engine On and an interruption from the response phases). */
@@ -342,7 +352,7 @@ export function watchResponse(host: ResponseHost, opt: ResolvedResponseInspectio
     if (enc.ok) codings = enc.codings;
     state = 'holding';
     tracked = true;
-    //MUT host.track?.(1);
+    host.track?.(1);
     timer = setTimeout(() => { timer = null; decide(false); }, limits.responseHoldMs);
     timer.unref();
   };
@@ -490,6 +500,7 @@ export function watchResponse(host: ResponseHost, opt: ResolvedResponseInspectio
   res.once('close', () => {
     stopTimer();
     untrack();
+    done();
     if (state === 'holding') { // client gone while the response was held: nothing left to send
       state = 'done';
       held = [];

@@ -89,26 +89,34 @@ class Automaton implements AhoCorasick {
     }
     this.classOf = classOf;
 
-    // 3. Trie with Map children (build time only).
-    const children: Map<number, number>[] = [new Map()];
+    // 3. Trie. Edges live in one map keyed by state * 256 + class (no map per state: the CRS data files make
+    // tens of thousands of states); each state's children form a linked list (firstChild / sibling) for the walks.
+    const edge = new Map<number, number>();
+    const firstChild: number[] = [-1];
+    const sibling: number[] = [-1];
+    const edgeK: number[] = [0];
     const terminal: number[] = [-1];
-    folded.forEach((f, index) => {
+    for (let index = 0; index < folded.length; index++) {
+      const f = folded[index]!;
       let state = ROOT;
       for (let i = 0; i < f.length; i++) {
         const k = classOf[f.charCodeAt(i)]!;
-        const node = children[state]!;
-        let next = node.get(k);
+        const key = state * 256 + k;
+        let next = edge.get(key);
         if (next === undefined) {
-          next = children.length;
-          children.push(new Map());
+          next = terminal.length;
+          edge.set(key, next);
           terminal.push(-1);
-          node.set(k, next);
+          edgeK.push(k);
+          sibling.push(firstChild[state]!);
+          firstChild.push(-1);
+          firstChild[state] = next;
         }
         state = next;
       }
       terminal[state] = index;
-    });
-    const stateCount = children.length;
+    }
+    const stateCount = terminal.length;
     this.stateCount = stateCount;
 
     // 4. Failure links and outputs, breadth first (a failure target is always shallower).
@@ -117,18 +125,19 @@ class Automaton implements AhoCorasick {
     const queue = new Int32Array(stateCount);
     let head = 0;
     let tail = 0;
-    for (const child of children[ROOT]!.values()) {
+    for (let child = firstChild[ROOT]!; child !== -1; child = sibling[child]!) {
       fail[child] = ROOT;
       output[child] = terminal[child]!;
       queue[tail++] = child;
     }
     while (head < tail) {
       const u = queue[head++]!;
-      for (const [k, v] of children[u]!) {
+      for (let v = firstChild[u]!; v !== -1; v = sibling[v]!) {
+        const k = edgeK[v]!;
         let f = fail[u]!;
         let target = ROOT;
         for (;;) {
-          const next = children[f]!.get(k);
+          const next = edge.get(f * 256 + k);
           if (next !== undefined) {
             target = next;
             break;
@@ -146,22 +155,25 @@ class Automaton implements AhoCorasick {
 
     // 5. Flatten: dense root row, sorted CSR edges for the other states.
     const rootNext = new Int32Array(classCount);
-    for (const [k, v] of children[ROOT]!) rootNext[k] = v;
+    for (let v = firstChild[ROOT]!; v !== -1; v = sibling[v]!) rootNext[edgeK[v]!] = v;
     this.rootNext = rootNext;
     const edgeStart = new Int32Array(stateCount + 1);
     let edges = 0;
     for (let s = 0; s < stateCount; s++) {
       edgeStart[s] = edges;
-      if (s !== ROOT) edges += children[s]!.size;
+      if (s !== ROOT) for (let v = firstChild[s]!; v !== -1; v = sibling[v]!) edges++;
     }
     edgeStart[stateCount] = edges;
     const edgeClass = new Uint8Array(edges);
     const edgeTarget = new Int32Array(edges);
+    const kids: number[] = [];
     for (let s = 1; s < stateCount; s++) {
-      const sorted = [...children[s]!].sort((a, b) => a[0] - b[0]);
+      kids.length = 0;
+      for (let v = firstChild[s]!; v !== -1; v = sibling[v]!) kids.push(v);
+      if (kids.length > 1) kids.sort((a, b) => edgeK[a]! - edgeK[b]!);
       let at = edgeStart[s]!;
-      for (const [k, v] of sorted) {
-        edgeClass[at] = k;
+      for (const v of kids) {
+        edgeClass[at] = edgeK[v]!;
         edgeTarget[at] = v;
         at++;
       }

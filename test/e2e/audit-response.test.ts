@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import express from 'express';
-import { auditLog, RECENT_INCIDENTS } from '../../src/alerts/audit-log.js';
+import { auditLog, MAX_WAITING_RECORDS, RECENT_INCIDENTS } from '../../src/alerts/audit-log.js';
 import { portcullis, type Alert, type PortcullisOptions } from '../../src/index.js';
 
 // One audit record per transaction with response inspection: a transaction that alerts at request time and
-// again from its response is written once, even when other transactions' records come in between.
+// again from its response is written once, with the matches and verdict of both, even when other transactions'
+// records come in between.
 
 const dir = mkdtempSync(join(tmpdir(), 'portcullis-audit-response-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -70,8 +71,23 @@ test('a transaction alerting in its request and its response makes one audit rec
   const recs = lines(file);
   assert.equal(recs.length, 3, 'one record per transaction');
   assert.equal(new Set(recs.map((r) => r.incidentId)).size, 3);
-  assert.deepEqual(recs.map((r) => r.request.url), ['/slow?x=probe', '/fast?x=probe', '/deny?x=probe']);
-  assert.ok(recs.every((r) => r.matches.some((m: any) => m.id === 1970001)));
+  // Written when each transaction's response phases were over: /fast, /deny, then /slow.
+  const byUrl = new Map(recs.map((r) => [r.request.url as string, r]));
+  assert.deepEqual(recs.map((r) => r.request.url), ['/fast?x=probe', '/deny?x=probe', '/slow?x=probe']);
+  for (const url of ['/slow?x=probe', '/fast?x=probe']) {
+    const r = byUrl.get(url)!;
+    assert.deepEqual(r.matches.map((m: any) => [m.id, m.phase]), [[1970001, 1], [1970002, 4]], url);
+    assert.equal(r.action, 'pass');
+    assert.equal(r.status, null);
+    assert.equal(r.response.status, 200);
+  }
+  const denied = byUrl.get('/deny?x=probe')!;
+  assert.deepEqual(denied.matches.map((m: any) => m.id), [1970001, 1970003]);
+  assert.equal(denied.action, 'block');
+  assert.equal(denied.status, 403);
+  assert.equal(denied.response.status, 200); // what the application answered before the block replaced it
+  const ids = new Map(events.map((a) => [a.url, a.incidentId]));
+  for (const r of recs) assert.equal(r.incidentId, ids.get(r.request.url));
 });
 
 test('with actions: [\'block\'] the response-phase block of a transaction that alerted before is its one record', async () => {
@@ -94,8 +110,38 @@ test('with actions: [\'block\'] the response-phase block of a transaction that a
   await waf.close();
   const recs = lines(file);
   assert.equal(recs.length, 5);
-  assert.ok(recs.every((r) => r.action === 'block' && r.status === 403 && r.matches.some((m: any) => m.id === 1970003)));
+  assert.ok(recs.every((r) => r.action === 'block' && r.status === 403));
+  assert.ok(recs.every((r) => r.matches.map((m: any) => m.id).join() === '1970001,1970003'));
   assert.equal(new Set(recs.map((r) => r.incidentId)).size, 5);
+});
+
+test('waf.close() writes the record of a transaction whose response is still running, with what is known', async () => {
+  const file = join(dir, 'running.jsonl');
+  const waf = portcullis({ rules: RULES, inspectResponse: true });
+  auditLog(waf, { file });
+  let inApp!: () => void;
+  const served = new Promise<void>((r) => { inApp = r; });
+  const app = express();
+  app.use(waf);
+  // Not an inspected type: the body streams through, the response phases wait for the end that does not come.
+  app.get('/stream', (_req, res) => { res.type('application/octet-stream'); res.write('LEAKED-SECRET'); inApp(); });
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as AddressInfo).port;
+  const req = http.get({ host: '127.0.0.1', port, path: '/stream?x=probe' });
+  req.on('error', () => undefined);
+  try {
+    await served;
+    await waf.close();
+    const recs = lines(file);
+    assert.equal(recs.length, 1);
+    assert.deepEqual(recs[0]!.matches.map((m: any) => m.id), [1970001]);
+    assert.equal(recs[0]!.response, undefined);
+  } finally {
+    req.destroy();
+    server.closeAllConnections();
+    server.close();
+  }
 });
 
 test('remembered incident ids are bounded: the oldest are forgotten first', async () => {
@@ -117,4 +163,24 @@ test('remembered incident ids are bounded: the oldest are forgotten first', asyn
   assert.equal(ids.length, RECENT_INCIDENTS + 2);
   assert.equal(ids.filter((id) => id === 'first').length, 2);
   assert.equal(ids.filter((id) => id === 'n5').length, 1);
+});
+
+test('waiting records are bounded: past MAX_WAITING_RECORDS a record is written at once', async () => {
+  const file = join(dir, 'waiting.jsonl');
+  const waf = portcullis({ rules: { defaults: false, custom: [] } });
+  const log = auditLog(waf, { file });
+  const alert = (id: string): Alert => ({
+    v: 1, incidentId: id, time: new Date(0).toISOString(), clientIp: '127.0.0.1', method: 'GET', url: '/', matches: [],
+    score: 0, threshold: 5, action: 'pass', status: undefined, rulesVersion: 'test',
+  });
+  const never = new Promise<void>(() => undefined); // responses that never finish
+  const detail = { httpVersion: '1.1', headers: [], bodyExcerpt: undefined, bodyLength: 0, responseDone: never };
+  for (let i = 0; i < MAX_WAITING_RECORDS; i++) waf.emit('alert', alert(`w${i}`), detail);
+  waf.emit('alert', alert('over'), detail);
+  await log.flush();
+  assert.deepEqual(lines(file).map((r) => r.incidentId), ['over']);
+  await waf.close(); // the waiting ones are written with what is known
+  const ids = lines(file).map((r) => r.incidentId);
+  assert.equal(ids.length, MAX_WAITING_RECORDS + 1);
+  assert.equal(new Set(ids).size, ids.length);
 });

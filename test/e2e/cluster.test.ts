@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { Redis } from 'ioredis';
+import { scanDel } from '../helpers/redis.js';
 
 const WORKERS = 3;
 const LIMIT = 300;
@@ -26,12 +27,7 @@ after(async () => {
     await exited;
     clearTimeout(t);
   }));
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  await scanDel(redis, prefix);
   await redis.quit();
 });
 

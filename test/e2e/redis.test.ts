@@ -14,6 +14,7 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { portcullis, type Alert, type BanEvent, type Portcullis, type PortcullisOptions } from '../../src/index.js';
+import { scanDel } from '../helpers/redis.js';
 
 const servers: Server[] = [];
 const children: ChildProcess[] = [];
@@ -45,14 +46,6 @@ async function until(cond: () => boolean | Promise<boolean>, what: string, tries
   assert.fail(`timed out waiting: ${what}`);
 }
 
-async function scanDel(client: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await client.del(...keys);
-  } while (cursor !== '0');
-}
 
 test('an ioredis instance and a node-redis instance act as one: shared limits, bans, unbans and relayed alerts', async () => {
   const prefix = `portcullis-test:${randomUUID()}:`;

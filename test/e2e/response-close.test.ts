@@ -13,7 +13,11 @@ import { portcullis, type Alert, type Portcullis, type PortcullisOptions } from 
 // phase-4 verdict and its alert (and the audit record) are not lost when the application shuts down.
 
 const dir = mkdtempSync(join(tmpdir(), 'portcullis-response-close-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const servers: Server[] = [];
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+  for (const s of servers) { s.closeAllConnections(); s.close(); } // also when a test failed half-way
+});
 
 const LEAK = 'You have an error in your SQL syntax';
 const RULES: PortcullisOptions['rules'] = {
@@ -38,6 +42,7 @@ async function heldSite(waf: Portcullis) {
     void finished.then((tail) => res.end(tail));
   });
   const server: Server = app.listen(0, '127.0.0.1');
+  servers.push(server);
   await new Promise((r) => server.once('listening', r));
   const port = (server.address() as AddressInfo).port;
   const response = new Promise<Got>((resolve, reject) => {
@@ -48,6 +53,7 @@ async function heldSite(waf: Portcullis) {
       res.on('error', reject);
     }).on('error', reject);
   });
+  response.catch(() => undefined); // a test that failed half-way stops the server under it
   return { written, finish, response, stop: () => { server.closeAllConnections(); server.close(); } };
 }
 
@@ -63,21 +69,25 @@ test('close() waits for a held response: its phase-4 block and audit record happ
   const blocks: Alert[] = [];
   waf.on('block', (a) => blocks.push(a));
   const site = await heldSite(waf);
-  await site.written; // the body is held now (text/plain, a phase-4 rule reads RESPONSE_BODY)
-  let closed = false;
-  const closing = waf.close().then(() => { closed = true; });
-  await turns(20);
-  assert.equal(closed, false, 'close() resolved while a response body was still held');
-  site.finish(LEAK);
-  await closing;
-  assert.equal(blocks.length, 1, 'the held response was inspected before close() resolved');
-  assert.deepEqual(blocks[0]!.matches.map((m) => m.id), [1990001]);
-  const got = await site.response;
-  assert.equal(got.status, 403);
-  assert.ok(!got.body.includes('SQL'));
-  const recs = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { incidentId: string; action: string });
-  assert.deepEqual(recs.map((r) => [r.incidentId, r.action]), [[blocks[0]!.incidentId, 'block']]);
-  site.stop();
+  try {
+    await site.written; // the body is held now (text/plain, a phase-4 rule reads RESPONSE_BODY)
+    let closed = false;
+    const closing = waf.close().then(() => { closed = true; });
+    await turns(20);
+    assert.equal(closed, false, 'close() resolved while a response body was still held');
+    site.finish(LEAK);
+    await closing;
+    assert.equal(blocks.length, 1, 'the held response was inspected before close() resolved');
+    assert.deepEqual(blocks[0]!.matches.map((m) => m.id), [1990001]);
+    const got = await site.response;
+    assert.equal(got.status, 403);
+    assert.ok(!got.body.includes('SQL'));
+    const recs = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { incidentId: string; action: string });
+    assert.deepEqual(recs.map((r) => [r.incidentId, r.action]), [[blocks[0]!.incidentId, 'block']]);
+  } finally {
+    site.finish(LEAK);
+    site.stop();
+  }
 });
 
 test('close() waits at most responseHoldMs: the held part is inspected and released, the rest streams after', async () => {
@@ -85,14 +95,18 @@ test('close() waits at most responseHoldMs: the held part is inspected and relea
   const errors: Error[] = [];
   waf.on('error', (e) => errors.push(e));
   const site = await heldSite(waf);
-  await site.written;
-  await waf.close(); // resolves although the application has not ended its response
-  site.finish('last part');
-  const got = await site.response;
-  assert.equal(got.status, 200);
-  assert.equal(got.body, 'first part; last part');
-  assert.deepEqual(errors, []);
-  site.stop();
+  try {
+    await site.written;
+    await waf.close(); // resolves although the application has not ended its response
+    site.finish('last part');
+    const got = await site.response;
+    assert.equal(got.status, 200);
+    assert.equal(got.body, 'first part; last part');
+    assert.deepEqual(errors, []);
+  } finally {
+    site.finish('last part');
+    site.stop();
+  }
 });
 
 test('a client that goes away while its response is held does not keep close() waiting', { timeout: 20_000 }, async () => {
@@ -110,6 +124,7 @@ test('a client that goes away while its response is held does not keep close() w
     served();
   });
   const server: Server = app.listen(0, '127.0.0.1');
+  servers.push(server);
   await new Promise((r) => server.once('listening', r));
   const port = (server.address() as AddressInfo).port;
   const req = http.get({ host: '127.0.0.1', port, path: '/held' });

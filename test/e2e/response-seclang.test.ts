@@ -17,7 +17,7 @@ const LEAK = 'You have an error in your SQL syntax; check the manual that corres
 const PAGE = `<html><body>${'<p>Nothing unusual here.</p>'.repeat(20)}</body></html>`; // 560+ bytes
 
 /** A phase-4 data-leak rule and a phase-3 header rule, as SecLang, after `head` (directives under test). */
-function rules(head: string): PortcullisOptions['rules'] {
+function rules(head: string): NonNullable<PortcullisOptions['rules']> {
   return {
     defaults: false,
     seclangBase: false,
@@ -182,6 +182,6 @@ SecRule REQUEST_URI "@beginsWith /other" "id:1960011,phase:1,pass,nolog,ctl:resp
     assert.deepEqual(c.inspectResponse.explicit, { enabled: true, maxResponseBodyBytes: true, responseOverflow: true });
     assert.equal(c.inspectResponse.enabled, false);
     assert.ok(c.explicit.has('limits.maxResponseBodyBytes') && c.explicit.has('limits.responseOverflow'));
-    assert.ok(!resolveOptions({ limits: { maxResponseBodyBytes: undefined } }).inspectResponse.explicit.maxResponseBodyBytes);
+    assert.ok(!resolveOptions({ limits: { maxResponseBodyBytes: undefined } as unknown as { maxResponseBodyBytes: number } }).inspectResponse.explicit.maxResponseBodyBytes);
   });
 });

@@ -115,12 +115,32 @@ export function flattenValue(root: unknown, opts: FlattenOptions): ArgsResult {
   return { args, error };
 }
 
+/** toBytes for strings that already are byte strings. */
+function sameBytes(s: string): string {
+  return s;
+}
+
 /** Parses and flattens a JSON request body. An empty body is no error; anything JSON.parse rejects is. */
 export function processJson(body: Buffer, maxDepth: number, maxArgs: number): ArgsResult {
   if (body.length === 0) return { args: [], error: null };
   // Valid UTF-8 (the normal case) is decoded; otherwise the bytes are parsed as latin1 so that invalid
   // sequences reach the rules unchanged instead of as U+FFFD (\u escapes above 0xFF are then UTF-8 encoded).
   const utf8 = isUtf8(body);
+  // Valid UTF-8 without `\u` escapes (the common case): parsing the bytes as latin1 gives every string
+  // directly as the byte string of its UTF-8 encoding, the same strings the decode-then-encode path gives,
+  // without decoding the body or re-encoding each non-ASCII string. A syntax error takes the general path,
+  // so error messages (positions) stay those of the decoded text.
+  if (utf8 && body.indexOf('\\u') === -1) {
+    const bom = body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+    let direct: unknown;
+    let ok = true;
+    try {
+      direct = JSON.parse(body.toString('latin1', bom));
+    } catch {
+      ok = false;
+    }
+    if (ok) return flattenValue(direct, { prefix: 'json', style: 'dot', maxDepth, maxArgs, toBytes: sameBytes });
+  }
   let text = utf8 ? body.toString('utf8') : body.toString('latin1');
   if (utf8 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let parsed: unknown;

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
-import { portcullis, type Alert, type PortcullisOptions } from '../../../src/index.js';
+import { portcullis, type Alert, type PortcullisOptions, type RateLimitEvent } from '../../../src/index.js';
 import { DEFAULT_REDACT_NAMES, redactQueryValues } from '../../../src/engine/redact.js';
 
 // Alert URLs: secret-named query values are redacted when the alert is built (engine.ts buildAlert), so every
@@ -77,5 +80,34 @@ describe('alert url', () => {
 
   test('a pattern written for target names (ARGS:name, ARGS_GET:name) hides the same query values', () => {
     assert.equal(redactQueryValues('/x?pin=1&pinx=2&code=3', /^ARGS:pin$|^ARGS_GET:code$/), '/x?pin=[redacted]&pinx=2&code=[redacted]');
+  });
+
+  test('alerts and rate-limit events from the gate (deny list, rate limits) are redacted the same way', async () => {
+    const denied = portcullis({ deny: ['127.0.0.1'] });
+    const limited = portcullis({ rateLimit: { max: 1, windowMs: 60_000 } });
+    const got: Alert[] = [];
+    const limits: RateLimitEvent[] = [];
+    denied.on('block', (a) => got.push(a));
+    limited.on('ratelimit', (e) => limits.push(e));
+    const server = http.createServer((req, res) => {
+      const waf = req.url!.startsWith('/denied') ? denied : limited;
+      waf(req, res, () => { res.end('ok'); });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    const status = (path: string) => fetch(`http://127.0.0.1:${port}${path}`).then((r) => { void r.arrayBuffer(); return r.status; });
+    try {
+      assert.equal(await status('/denied?password=hunter2&x=1'), 403);
+      assert.equal(await status('/limited?x=1'), 200);
+      assert.equal(await status('/limited?token=abc123&x=2'), 429);
+      assert.deepEqual(got.map((a) => a.url), ['/denied?password=[redacted]&x=1']);
+      assert.deepEqual(limits.map((e) => e.url), ['/limited?token=[redacted]&x=2']);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+      await denied.close();
+      await limited.close();
+    }
   });
 });

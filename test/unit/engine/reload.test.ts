@@ -5,6 +5,11 @@ import { buildEngine, buildEngineAsync } from '../../../src/engine/engine.js';
 import { resolveOptions } from '../../../src/options.js';
 import { DEFAULT_RULES } from '../../../src/rules/default/index.js';
 import type { RuleSource } from '../../../src/rules/types.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { planPrefilter, planPrefilterSteps } from '../../../src/engine/prefilter.js';
+import { loadSecLangSources } from '../../../src/seclang/parse.js';
+import { CRS_DIR } from '../../helpers/crs.js';
 
 const shape = (rs: ReturnType<typeof compileRuleset>): unknown => ({
   ids: rs.rules.map((r) => r.id),
@@ -44,5 +49,58 @@ describe('compile in slices (hot reload)', () => {
     assert.equal(b.needsBody, a.needsBody);
     assert.deepEqual(shape(b.ruleset), shape(a.ruleset));
     assert.equal(b.ruleset.version, 'x');
+  });
+});
+
+describe('CRS reload in slices (no long event-loop stall)', () => {
+  const crsPresent = CRS_DIR !== undefined && existsSync(join(CRS_DIR, 'rules'));
+  const skip = crsPresent ? false : 'CRS not found';
+  const crs = (): RuleSource[] => [loadSecLangSources([join(CRS_DIR!, 'crs-setup.conf.example'), join(CRS_DIR!, 'rules')])];
+
+  it('the prefilter plan of CRS is built in many small steps, with the same result as in one go', { skip }, () => {
+    const rules = compileRuleset(crs(), 'v').rules;
+    const steps = planPrefilterSteps(rules);
+    let yields = 0;
+    let planned;
+    for (;;) {
+      const r = steps.next();
+      if (r.done) { planned = r.value; break; }
+      yields++;
+    }
+    const once = planPrefilter(rules);
+    assert.ok(planned !== null && once !== null);
+    // One step per rule, and the automaton (~10k states) in bounded steps on top of that.
+    assert.ok(yields >= rules.length + 100, `${yields} steps for ${rules.length} rules`);
+    assert.equal(planned.plan.clauseCount, once.plan.clauseCount);
+    assert.deepEqual(planned.plan.slots.map((s) => s.source), once.plan.slots.map((s) => s.source));
+    const probe = 'GET /index.php?id=1 union select password from users -- <script>alert(1)</script> ../../etc/passwd';
+    const a = new Array<number>(planned.plan.words).fill(0);
+    const b = new Array<number>(once.plan.words).fill(0);
+    assert.equal(planned.plan.scanner.scan(probe, a, 0), once.plan.scanner.scan(probe, b, 0));
+    assert.deepEqual(a, b);
+    assert.ok(a.some((w) => w !== 0));
+  });
+
+  it('compileRulesetAsync on CRS yields to the event loop throughout (longest gap reported)', { skip }, async (t) => {
+    const sources = crs();
+    let ticks = 0;
+    let longest = 0;
+    let last = performance.now();
+    let running = true;
+    const spin = (): void => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+      ticks++;
+      if (running) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const t0 = performance.now();
+    const rs = await compileRulesetAsync(sources, 'v', 4);
+    running = false;
+    t.diagnostic(`CRS compile: ${rs.rules.length} rules in ${(performance.now() - t0).toFixed(0)} ms, ${ticks} event-loop ticks, longest gap ${longest.toFixed(1)} ms`);
+    assert.ok(rs.prefilter !== null);
+    // Slices of ~4 ms over several hundred ms of work: generous bound, not a timing assertion.
+    assert.ok(ticks >= 20, `only ${ticks} ticks during the CRS compile`);
   });
 });

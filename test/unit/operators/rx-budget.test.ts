@@ -217,7 +217,10 @@ describe('rx budget: the CRS patterns NOTES.md §5.5 lists', { skip: present ? f
     for (const id of LISTED) {
       const { op, re } = opsOf(id)[0]!;
       for (const v of values) {
-        const got0 = op.test(v);
+        // A value's windows also stop at VALUE_MS of wall time: on a loaded machine a run may stop early, so a
+        // miss is retried (a real miss misses every time).
+        const retry = (x: string): boolean => op.test(x) || op.test(x) || op.test(x);
+        const got0 = retry(v);
         const m0 = re.exec(v);
         if (got0) assert.ok(m0 !== null, `${id}: windowed matched where the RegExp does not: ${JSON.stringify(v.slice(0, 120))}`);
         // Values of one window are tested whole; longer ones find every match of at most `step` bytes.
@@ -228,7 +231,7 @@ describe('rx budget: the CRS patterns NOTES.md §5.5 lists', { skip: present ? f
         const padded = `${pad}${v}${pad}`;
         if (padded.length > op.plan.maxWindows * op.plan.step) continue;
         const m = re.exec(padded);
-        const got = op.test(padded);
+        const got = retry(padded);
         if (got) assert.ok(m !== null, `${id}: windowed matched where the RegExp does not`);
         if (m !== null && m[0].length <= op.plan.step) assert.ok(got, `${id}: missed ${JSON.stringify(m[0])}`);
         long++;

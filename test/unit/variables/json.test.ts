@@ -94,3 +94,25 @@ test('flattenValue: qs-style names for parsed bodies, Buffers and Dates as leave
   const t = flattenValue(throwing, { prefix: '', style: 'bracket', maxDepth: 5, maxArgs: 100, toBytes: utf8ToByteString });
   assert.match(t.error ?? '', /nope/);
 });
+
+test('processJson: the direct (latin1) parse of UTF-8 bodies gives what decoding and re-encoding gives', async () => {
+  const fc = (await import('fast-check')).default;
+  // The reference: decode as UTF-8, parse, turn each string into its UTF-8 byte string.
+  const reference = (body: Buffer): [string, string][] | string => {
+    let text = body.toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    let parsed: unknown;
+    try { parsed = JSON.parse(text); } catch (e) { return (e as Error).message; }
+    return pairs(flattenValue(parsed, { prefix: 'json', style: 'dot', maxDepth: 64, maxArgs: 1000, toBytes: utf8ToByteString }));
+  };
+  const check = (body: Buffer): void => {
+    const got = processJson(body, 64, 1000);
+    const want = reference(body);
+    if (typeof want === 'string') assert.equal(got.error, want, body.toString('utf8'));
+    else assert.deepEqual(pairs(got), want, body.toString('utf8'));
+  };
+  const text = fc.string({ unit: fc.constantFrom('a', 'é', '—', '😀', '"', '\\', ' ', '1', '_', '\u2028', 'ß') });
+  fc.assert(fc.property(fc.jsonValue(), (v) => check(Buffer.from(JSON.stringify(v)))), { numRuns: 300 });
+  fc.assert(fc.property(fc.dictionary(text, fc.oneof(text, fc.integer(), fc.array(text))), (v) => check(Buffer.from(JSON.stringify(v)))), { numRuns: 300 });
+  for (const s of ['\ufeff{"a":"é"}', '{"é":1,"e\u0301":2}', '{"a":"x"', '{"é": }', '{"10":"a","é":"b","2":"c"}', '"—"', '{"a":"\u0000"}']) check(Buffer.from(s));
+});
