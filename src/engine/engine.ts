@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../options.js';
 import { defineRule, type RuleDefinition } from '../rules/define.js';
 import { DEFAULT_RULES, DEFAULT_RULES_VERSION } from '../rules/default/index.js';
 import type { RuleSource, RulesetEntry } from '../rules/types.js';
-import { loadSecLangSources } from '../seclang/parse.js';
+import { loadSecLangSources, loadSecLangSourcesAsync } from '../seclang/parse.js';
 import { createRequestVariables } from '../variables/request-variables.js';
 import type { ParseLimits, RequestSnapshot } from '../variables/types.js';
 import { createResponseVariables, type ResponseSnapshot } from '../variables/response-variables.js';
@@ -51,10 +51,11 @@ export function buildEngine(config: ResolvedConfig, extraIn: readonly RuleSource
 
 /**
  * buildEngine for hot reload: the same engine, but the ruleset compiles in slices of `sliceMs` that yield to the
- * event loop, so requests keep being served while a large ruleset (CRS) compiles. Rejects with the same errors.
+ * event loop, so requests keep being served while a large ruleset (CRS) loads and compiles: `rules.seclang` is read
+ * with fs/promises and parsed in slices too (loadSecLangSourcesAsync). Rejects with the same errors.
  */
 export async function buildEngineAsync(config: ResolvedConfig, extraIn: readonly RuleSource[] = [], version?: string, sliceMs?: number): Promise<Engine> {
-  const extra = withSecLang(config, extraIn);
+  const extra = await withSecLangAsync(config, extraIn, sliceMs);
   await new Promise<void>((resolve) => setImmediate(resolve));
   const ruleset = await compileRulesetAsync(ruleSourcesFor(config, extra), version ?? naturalVersion(config, extra), sliceMs);
   return engineFrom(config, extra, ruleset);
@@ -65,6 +66,13 @@ function withSecLang(config: ResolvedConfig, extraIn: readonly RuleSource[]): re
   return config.rules.seclang.length > 0
     ? [loadSecLangSources(config.rules.seclang, { base: config.rules.seclangBase }), ...extraIn]
     : extraIn;
+}
+
+/** withSecLang off the request path: files read with fs/promises, parsing in slices of `sliceMs`. */
+async function withSecLangAsync(config: ResolvedConfig, extraIn: readonly RuleSource[], sliceMs?: number): Promise<readonly RuleSource[]> {
+  if (config.rules.seclang.length === 0) return extraIn;
+  const loaded = await loadSecLangSourcesAsync(config.rules.seclang, { base: config.rules.seclangBase, ...(sliceMs !== undefined ? { sliceMs } : {}) });
+  return [loaded, ...extraIn];
 }
 
 function naturalVersion(config: ResolvedConfig, extra: readonly RuleSource[]): string | undefined {

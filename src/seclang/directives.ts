@@ -36,7 +36,7 @@ export interface DirectiveContext {
   readonly loc: Location;
   /** Directory relative data files (@pmFromFile) resolve against; undefined = leave relative. */
   readonly dataDir: string | undefined;
-  /** Parses the files an Include names (glob allowed); `optional` = IncludeOptional. */
+  /** Asks for the files an Include names (glob allowed) to be parsed, right after the handler returns; `optional` = IncludeOptional. */
   include(pattern: string, optional: boolean): void;
 }
 

@@ -28,8 +28,31 @@ function segmentRegex(seg: string): RegExp {
   return new RegExp(`${src}$`);
 }
 
-/** Returns the files matching `pattern`; `listDir` throws for a non-directory, which simply means no match. */
+/**
+ * Returns the files matching `pattern`; `listDir` throws for a non-directory, which simply means no match.
+ * Drives expandGlobSteps to completion.
+ */
 export function expandGlob(pattern: string, listDir: (dir: string) => string[]): string[] {
+  const steps = expandGlobSteps(pattern);
+  let r = steps.next();
+  while (!r.done) {
+    let names: string[];
+    try {
+      names = listDir(r.value);
+    } catch (err) {
+      r = steps.throw(err);
+      continue;
+    }
+    r = steps.next(names);
+  }
+  return r.value;
+}
+
+/**
+ * expandGlob as a generator: yields each directory it needs listed and expects its entry names back (or an error
+ * thrown into it, which means no match there), so the caller may list directories synchronously or not.
+ */
+export function* expandGlobSteps(pattern: string): Generator<string, string[], string[]> {
   const absolute = pattern.startsWith('/');
   const segments = pattern.split('/').filter((s, i) => s.length > 0 || i === 0);
   let current: string[] = [absolute ? '/' : segments[0] === '' ? '/' : ''];
@@ -42,7 +65,7 @@ export function expandGlob(pattern: string, listDir: (dir: string) => string[]):
       if (!hasGlob(seg)) { next.push(joined(seg)); continue; }
       let names: string[];
       try {
-        names = listDir(base === '' ? '.' : base);
+        names = yield base === '' ? '.' : base;
       } catch {
         continue;
       }

@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { bareMessage, PortcullisError } from '../errors.js';
 import type { RuleSource } from '../rules/types.js';
 import { continuesChain, createParserState, directiveHandler, type DirectiveContext, type ParserState } from './directives.js';
 import { splitArguments, splitLogicalLines, syntaxError, where, type Location } from './lexer.js';
-import { expandGlob, hasGlob } from './glob.js';
+import { expandGlobSteps, hasGlob } from './glob.js';
 import { BASE_CONFIG_NAME, BASE_CONFIG_TEXT } from './base-config.js';
 
 export interface SecLangOptions {
@@ -37,6 +38,51 @@ function defaultListDir(dir: string): string[] {
 }
 
 /**
+ * What the loader asks of its driver. The loader is one generator shared by the synchronous entry points (driven
+ * to completion with fs.*Sync) and the asynchronous one (fs/promises, yielding to the event loop between files and
+ * every `sliceMs` of parsing): `read`/`list`/`isDir` want the result sent back (or the error thrown in), `tick`
+ * marks a point (after each directive) where the work may be cut.
+ */
+type Effect =
+  | { readonly op: 'read'; readonly path: string }
+  | { readonly op: 'list'; readonly dir: string }
+  | { readonly op: 'isDir'; readonly path: string }
+  | { readonly op: 'tick' };
+
+type Steps<T> = Generator<Effect, T, unknown>;
+
+const TICK: Effect = { op: 'tick' };
+
+function* readStep(path: string): Steps<string> {
+  return (yield { op: 'read', path }) as string;
+}
+
+function* listStep(dir: string): Steps<string[]> {
+  return (yield { op: 'list', dir }) as string[];
+}
+
+function* isDirStep(path: string): Steps<boolean> {
+  return (yield { op: 'isDir', path }) as boolean;
+}
+
+/** expandGlobSteps with its directory listings turned into loader effects (errors thrown back in unchanged). */
+function* globStep(pattern: string): Steps<string[]> {
+  const steps = expandGlobSteps(pattern);
+  let r = steps.next();
+  while (!r.done) {
+    let names: string[];
+    try {
+      names = yield* listStep(r.value);
+    } catch (err) {
+      r = steps.throw(err);
+      continue;
+    }
+    r = steps.next(names);
+  }
+  return r.value;
+}
+
+/**
  * Text → byte string: a UTF-8 BOM is dropped, and text holding chars above 0xFF (a JS string typed by a user) is
  * re-encoded as its UTF-8 bytes, so that regexes and literals match request bytes.
  */
@@ -60,11 +106,11 @@ function resolvePath(pattern: string, dir: string | undefined): string {
 }
 
 /** Expands a path that may hold `*`, `?`, `[...]` into the matching files, sorted like Apache does. */
-function expandPath(path: string, io: Io, loc: Location | undefined, optional: boolean): string[] {
+function* expandPath(path: string, loc: Location | undefined, optional: boolean): Steps<string[]> {
   if (!hasGlob(path)) return [path];
   let files: string[];
   try {
-    files = expandGlob(path, io.listDir);
+    files = yield* globStep(path);
   } catch (err) {
     throw includeError(loc, `cannot expand "${path}": ${bareMessage(err)}`, err);
   }
@@ -72,7 +118,7 @@ function expandPath(path: string, io: Io, loc: Location | undefined, optional: b
   return files;
 }
 
-function parseInto(state: ParserState, text: string, file: string, dir: string | undefined, depth: number, io: Io): void {
+function* parseInto(state: ParserState, text: string, file: string, dir: string | undefined, depth: number): Steps<void> {
   const lines = splitLogicalLines(toByteString(text));
   for (const { line, text: logical } of lines) {
     const loc: Location = { file, line };
@@ -87,13 +133,17 @@ function parseInto(state: ParserState, text: string, file: string, dir: string |
       const head = state.chain[0]!.loc;
       throw syntaxError(loc, `${name} found where a SecRule must continue the chain started at ${where(head)}`);
     }
+    // Include/IncludeOptional only validate their arguments in the handler; the files are parsed here, right after.
+    const includes: [pattern: string, optional: boolean][] = [];
     const ctx: DirectiveContext = {
       state,
       loc,
       dataDir: dir,
-      include: (pattern, optional) => includeFiles(state, pattern, optional, loc, dir, depth + 1, io),
+      include: (pattern, optional) => { includes.push([pattern, optional]); },
     };
     handler(ctx, args.slice(1));
+    for (const [pattern, optional] of includes) yield* includeFiles(state, pattern, optional, loc, dir, depth + 1);
+    yield TICK;
   }
   if (state.chain) {
     const last = state.chain[state.chain.length - 1]!.loc;
@@ -102,36 +152,56 @@ function parseInto(state: ParserState, text: string, file: string, dir: string |
   }
 }
 
-function parseFile(state: ParserState, path: string, depth: number, io: Io, loc: Location | undefined): void {
+function* parseFile(state: ParserState, path: string, depth: number, loc: Location | undefined): Steps<void> {
   let text: string;
   try {
-    text = io.readFile(path);
+    text = yield* readStep(path);
   } catch (err) {
     throw includeError(loc, `cannot read "${path}": ${bareMessage(err)}`, err);
   }
-  parseInto(state, text, path, dirname(path), depth, io);
+  yield* parseInto(state, text, path, dirname(path), depth);
 }
 
-function includeFiles(
-  state: ParserState, pattern: string, optional: boolean, loc: Location, dir: string | undefined, depth: number, io: Io,
-): void {
+function* includeFiles(
+  state: ParserState, pattern: string, optional: boolean, loc: Location, dir: string | undefined, depth: number,
+): Steps<void> {
   if (depth > MAX_INCLUDE_DEPTH) {
     throw includeError(loc, `Include nesting deeper than ${MAX_INCLUDE_DEPTH} levels (an Include loop?) at "${pattern}"`);
   }
-  const files = expandPath(resolvePath(pattern, dir), io, loc, optional);
+  const files = yield* expandPath(resolvePath(pattern, dir), loc, optional);
   for (const f of files) {
     if (optional && !hasGlob(pattern)) {
       let text: string;
-      try { text = io.readFile(f); } catch { continue; }
-      parseInto(state, text, f, dirname(f), depth, io);
+      try { text = yield* readStep(f); } catch { continue; }
+      yield* parseInto(state, text, f, dirname(f), depth);
       continue;
     }
-    parseFile(state, f, depth, io, loc);
+    yield* parseFile(state, f, depth, loc);
   }
 }
 
 function ioFrom(options: SecLangOptions): Io {
   return { readFile: options.readFile ?? defaultReadFile, listDir: options.listDir ?? defaultListDir };
+}
+
+/** Runs the loader to completion synchronously. */
+function runSync<T>(steps: Steps<T>, io: Io, isDir: (path: string) => boolean = defaultIsDirectory): T {
+  let r = steps.next();
+  while (!r.done) {
+    const effect = r.value;
+    let value: unknown;
+    try {
+      value = effect.op === 'read' ? io.readFile(effect.path)
+        : effect.op === 'list' ? io.listDir(effect.dir)
+          : effect.op === 'isDir' ? isDir(effect.path)
+            : undefined;
+    } catch (err) {
+      r = steps.throw(err);
+      continue;
+    }
+    r = steps.next(value);
+  }
+  return r.value;
 }
 
 function result(state: ParserState, baseDir: string | undefined): RuleSource {
@@ -151,8 +221,21 @@ export function parseSecLang(text: string, options: SecLangOptions = {}): RuleSo
   const state = createParserState();
   const file = options.file ?? '<inline>';
   const dir = options.file !== undefined ? dirname(options.file) : options.baseDir;
-  parseInto(state, text, file, dir, options.includeDepth ?? 0, ioFrom(options));
+  runSync(parseInto(state, text, file, dir, options.includeDepth ?? 0), ioFrom(options));
   return result(state, options.baseDir ?? dir);
+}
+
+function* loadFilesSteps(list: readonly string[], options: SecLangOptions): Steps<RuleSource> {
+  const state = createParserState();
+  let firstDir: string | undefined;
+  for (const p of list) {
+    const full = resolvePath(p, options.baseDir);
+    for (const f of yield* expandPath(full, undefined, false)) {
+      firstDir ??= dirname(f);
+      yield* parseFile(state, f, options.includeDepth ?? 0, undefined);
+    }
+  }
+  return result(state, options.baseDir ?? firstDir);
 }
 
 /**
@@ -160,18 +243,7 @@ export function parseSecLang(text: string, options: SecLangOptions = {}): RuleSo
  * see the rules of earlier ones). Entries may be glob patterns (`rules/*.conf` style), expanded and sorted lexically.
  */
 export function loadSecLangFiles(paths: readonly string[] | string, options: SecLangOptions = {}): RuleSource {
-  const io = ioFrom(options);
-  const state = createParserState();
-  const list = typeof paths === 'string' ? [paths] : paths;
-  let firstDir: string | undefined;
-  for (const p of list) {
-    const full = resolvePath(p, options.baseDir);
-    for (const f of expandPath(full, io, undefined, false)) {
-      firstDir ??= dirname(f);
-      parseFile(state, f, options.includeDepth ?? 0, io, undefined);
-    }
-  }
-  return result(state, options.baseDir ?? firstDir);
+  return runSync(loadFilesSteps(typeof paths === 'string' ? [paths] : paths, options), ioFrom(options));
 }
 
 /**
@@ -195,44 +267,108 @@ function defaultIsDirectory(path: string): boolean {
   }
 }
 
+function* loadSourcesSteps(sources: readonly SecLangSource[], options: LoadSecLangOptions): Steps<RuleSource> {
+  const state = createParserState();
+  if (options.base !== false) yield* parseInto(state, BASE_CONFIG_TEXT, BASE_CONFIG_NAME, undefined, 0);
+  let firstDir: string | undefined;
+  for (const [i, src] of sources.entries()) {
+    if (typeof src !== 'string') {
+      yield* parseInto(state, src.text, src.name ?? `<rules.seclang[${i}]>`, undefined, 0);
+      continue;
+    }
+    if (yield* isDirStep(src)) {
+      let names: string[];
+      try {
+        names = yield* listStep(src);
+      } catch (err) {
+        throw includeError(undefined, `rules.seclang[${i}]: cannot list directory "${src}": ${bareMessage(err)}`, err);
+      }
+      const files = names.filter((n) => n.endsWith('.conf') && !n.startsWith('.')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      if (files.length === 0) throw includeError(undefined, `rules.seclang[${i}]: directory "${src}" holds no .conf files`);
+      firstDir ??= src;
+      for (const f of files) yield* parseFile(state, join(src, f), 0, undefined);
+      continue;
+    }
+    firstDir ??= dirname(src);
+    let text: string;
+    try {
+      text = yield* readStep(src);
+    } catch (err) {
+      throw includeError(undefined, `rules.seclang[${i}]: cannot read "${src}": ${bareMessage(err)}`, err);
+    }
+    yield* parseInto(state, text, src, dirname(src), 0);
+  }
+  return result(state, firstDir);
+}
+
 /**
  * Loads `rules.seclang` entries, in order, as one configuration (later SecRuleUpdate…/SecRuleRemove… see the
  * rules of earlier entries; Include works inside files with the depth limit MAX_INCLUDE_DEPTH). Errors are
  * PortcullisError ERR_PORTCULLIS_SECLANG_* with `file:line`.
  */
 export function loadSecLangSources(sources: readonly SecLangSource[], options: LoadSecLangOptions = {}): RuleSource {
-  const io = ioFrom(options);
-  const isDir = options.isDirectory ?? defaultIsDirectory;
-  const state = createParserState();
-  if (options.base !== false) parseInto(state, BASE_CONFIG_TEXT, BASE_CONFIG_NAME, undefined, 0, io);
-  let firstDir: string | undefined;
-  sources.forEach((src, i) => {
-    if (typeof src === 'string') {
-      if (isDir(src)) {
-        let names: string[];
-        try {
-          names = io.listDir(src);
-        } catch (err) {
-          throw includeError(undefined, `rules.seclang[${i}]: cannot list directory "${src}": ${bareMessage(err)}`, err);
-        }
-        const files = names.filter((n) => n.endsWith('.conf') && !n.startsWith('.')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-        if (files.length === 0) throw includeError(undefined, `rules.seclang[${i}]: directory "${src}" holds no .conf files`);
-        firstDir ??= src;
-        for (const f of files) parseFile(state, join(src, f), 0, io, undefined);
-        return;
+  return runSync(loadSourcesSteps(sources, options), ioFrom(options), options.isDirectory);
+}
+
+export interface LoadSecLangAsyncOptions extends LoadSecLangOptions {
+  /** Longest stretch of parsing between two yields to the event loop, ms (default 4; 0 = after every directive). */
+  readonly sliceMs?: number;
+  /** Called once per yield to the event loop (tests and diagnostics count slices with it). */
+  readonly onYield?: () => void;
+}
+
+async function isDirectoryAsync(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * loadSecLangSources off the request path, for hot reload: the same loader and the same result and errors, but
+ * files and directories are read with fs/promises (unless `readFile`/`listDir`/`isDirectory` are given) and parsing
+ * yields to the event loop (setImmediate) between files and after at most `sliceMs` of work.
+ */
+export async function loadSecLangSourcesAsync(sources: readonly SecLangSource[], options: LoadSecLangAsyncOptions = {}): Promise<RuleSource> {
+  const sliceMs = options.sliceMs ?? 4;
+  const steps = loadSourcesSteps(sources, options);
+  const pause = async (): Promise<void> => {
+    options.onYield?.();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+  let sliceStart = performance.now();
+  let r = steps.next();
+  while (!r.done) {
+    const effect = r.value;
+    if (effect.op === 'tick') {
+      if (performance.now() - sliceStart >= sliceMs) {
+        await pause();
+        sliceStart = performance.now();
       }
-      firstDir ??= dirname(src);
-      let text: string;
-      try {
-        text = io.readFile(src);
-      } catch (err) {
-        throw includeError(undefined, `rules.seclang[${i}]: cannot read "${src}": ${bareMessage(err)}`, err);
-      }
-      parseInto(state, text, src, dirname(src), 0, io);
-      return;
+      r = steps.next();
+      continue;
     }
-    const name = src.name ?? `<rules.seclang[${i}]>`;
-    parseInto(state, src.text, name, undefined, 0, io);
-  });
-  return result(state, firstDir);
+    let value: unknown;
+    try {
+      if (effect.op === 'read') {
+        // A new file: always let the event loop run before parsing it.
+        value = options.readFile ? options.readFile(effect.path) : await readFile(effect.path, 'latin1');
+      } else if (effect.op === 'list') {
+        value = options.listDir ? options.listDir(effect.dir) : await readdir(effect.dir);
+      } else {
+        value = options.isDirectory ? options.isDirectory(effect.path) : await isDirectoryAsync(effect.path);
+      }
+    } catch (err) {
+      r = steps.throw(err);
+      continue;
+    }
+    if (effect.op === 'read') {
+      // A new file: let the event loop run before parsing it.
+      await pause();
+      sliceStart = performance.now();
+    }
+    r = steps.next(value);
+  }
+  return r.value;
 }

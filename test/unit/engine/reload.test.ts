@@ -8,7 +8,8 @@ import type { RuleSource } from '../../../src/rules/types.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { planPrefilter, planPrefilterSteps } from '../../../src/engine/prefilter.js';
-import { loadSecLangSources } from '../../../src/seclang/parse.js';
+import { loadSecLangSources, loadSecLangSourcesAsync } from '../../../src/seclang/parse.js';
+import { portcullis } from '../../../src/portcullis.js';
 import { CRS_DIR } from '../../helpers/crs.js';
 
 const shape = (rs: ReturnType<typeof compileRuleset>): unknown => ({
@@ -102,5 +103,48 @@ describe('CRS reload in slices (no long event-loop stall)', () => {
     assert.ok(rs.prefilter !== null);
     // Slices of ~4 ms over several hundred ms of work: generous bound, not a timing assertion.
     assert.ok(ticks >= 20, `only ${ticks} ticks during the CRS compile`);
+  });
+
+  it('buildEngineAsync loads CRS SecLang in slices too, with the same engine as buildEngine', { skip }, async () => {
+    const config = resolveOptions({ rules: { defaults: false, seclang: [join(CRS_DIR!, 'crs-setup.conf.example'), join(CRS_DIR!, 'rules')] } });
+    const a = buildEngine(config, [], 'crs');
+    const b = await buildEngineAsync(config, [], 'crs');
+    assert.deepEqual(shape(b.ruleset), shape(a.ruleset));
+    assert.deepEqual(b.settings, a.settings);
+    // The loader alone: one slice per file at least (crs-setup + 26 rules/*.conf), at most one per directive + file.
+    let slices = 0;
+    let fine = 0;
+    const loaded = await loadSecLangSourcesAsync(config.rules.seclang, { onYield: () => { slices++; } });
+    await loadSecLangSourcesAsync(config.rules.seclang, { sliceMs: 0, onYield: () => { fine++; } });
+    assert.deepEqual(loaded, loadSecLangSources(config.rules.seclang));
+    assert.ok(slices >= 27 && slices <= fine, `${slices} slices (${fine} with sliceMs 0)`);
+    assert.ok(fine >= 27 + loaded.entries.length, `${fine} slices with sliceMs 0 for ${loaded.entries.length} entries`);
+  });
+
+  it('waf.reload(CRS) keeps the event loop turning from file reading to swap (longest gap reported)', { skip }, async (t) => {
+    const waf = portcullis({ rules: { defaults: true } });
+    try {
+      let ticks = 0;
+      let longest = 0;
+      let last = performance.now();
+      let running = true;
+      const spin = (): void => {
+        const now = performance.now();
+        longest = Math.max(longest, now - last);
+        last = now;
+        ticks++;
+        if (running) setImmediate(spin);
+      };
+      setImmediate(spin);
+      const t0 = performance.now();
+      const r = await waf.reload({ defaults: false, seclang: [join(CRS_DIR!, 'crs-setup.conf.example'), join(CRS_DIR!, 'rules')] });
+      running = false;
+      t.diagnostic(`CRS reload (load + compile): ${(performance.now() - t0).toFixed(0)} ms, ${ticks} event-loop ticks, longest gap ${longest.toFixed(1)} ms`);
+      assert.ok(r.ok, JSON.stringify(r));
+      // Load (≥ 27 file slices) and compile (≥ 20 slices) both yield: far more turns than a one-go parse allows.
+      assert.ok(ticks >= 47, `only ${ticks} ticks during the CRS reload`);
+    } finally {
+      await waf.close();
+    }
   });
 });
