@@ -238,6 +238,22 @@ export class PrefilterState {
     return at;
   }
 
+  /** Stores what source() or derive() computed for source `id`, stamped with a new generation. */
+  private recordSource(
+    id: number, from: readonly VarEntry[], entries: readonly VarEntry[], values: string[] | undefined,
+    rowsAt: number, unionAt: number, unionFeat: number, memoEntries: (MemoEntry | undefined)[],
+  ): void {
+    this.srcFrom[id] = from;
+    this.srcEntries[id] = entries;
+    this.srcValues[id] = values;
+    this.srcRows[id] = rowsAt;
+    this.srcUnion[id] = unionAt;
+    this.srcUnionFeat[id] = unionFeat;
+    this.srcSeen[id] = undefined;
+    this.srcMemo[id] = memoEntries;
+    this.srcGen[id] = ++this.gen;
+  }
+
   /** Scans a source's values (raw) unless its collection array is the one already scanned. */
   private source(id: number): void {
     if (this.srcEpoch[id] === this.epoch) return;
@@ -285,15 +301,7 @@ export class PrefilterState {
       unionFeat |= f;
       for (let w = 0; w < W; w++) mem[unionAt + w]! |= mem[row + w]!;
     }
-    this.srcFrom[id] = from;
-    this.srcEntries[id] = entries;
-    this.srcValues[id] = values;
-    this.srcRows[id] = rowsAt;
-    this.srcUnion[id] = unionAt;
-    this.srcUnionFeat[id] = unionFeat;
-    this.srcSeen[id] = undefined;
-    this.srcMemo[id] = memoEntries;
-    this.srcGen[id] = ++this.gen;
+    this.recordSource(id, from, entries, values, rowsAt, unionAt, unionFeat, memoEntries);
   }
 
   /**
@@ -378,15 +386,7 @@ export class PrefilterState {
       for (let w = 0; w < W; w++) mem[unionAt + w]! |= mem[row + w]!;
       i++;
     }
-    this.srcFrom[id] = from;
-    this.srcEntries[id] = entries;
-    this.srcValues[id] = values;
-    this.srcRows[id] = rowsAt;
-    this.srcUnion[id] = unionAt;
-    this.srcUnionFeat[id] = unionFeat;
-    this.srcSeen[id] = undefined;
-    this.srcMemo[id] = memoEntries;
-    this.srcGen[id] = ++this.gen;
+    this.recordSource(id, from, entries, values, rowsAt, unionAt, unionFeat, memoEntries);
   }
 
   /** Computes a slot's union (and rows for the values its chain changes); returns the union's offset. */
