@@ -8,6 +8,7 @@
  * from `alert`; blocks, bans, rate limits, reloads and errors from their events; the active-ban gauge and the
  * stream/audit figures are read at scrape time.
  */
+import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { optionsObject } from '../alerts/consumer-options.js';
 import { statsOf } from '../alerts/stats.js';
@@ -175,14 +176,13 @@ export function prometheusMetrics(waf: Portcullis, options: PrometheusMetricsOpt
     const code = (err as { code?: unknown }).code;
     m.errors.inc({ code: typeof code === 'string' && code in ERROR_CODES ? code : 'other' });
   };
-  waf.on('inspected', onInspected);
-  waf.on('alert', onAlert);
-  waf.on('block', onBlock);
-  waf.on('ratelimit', onRateLimit);
-  waf.on('ban', onBan);
-  waf.on('unban', onUnban);
-  waf.on('reload', onReload);
-  waf.on('error', onError);
+  // One table of (event, listener) pairs, attached here and detached by remove().
+  const listeners: [string, (...args: never[]) => void][] = [
+    ['inspected', onInspected], ['alert', onAlert], ['block', onBlock], ['ratelimit', onRateLimit],
+    ['ban', onBan], ['unban', onUnban], ['reload', onReload], ['error', onError],
+  ];
+  const emitter = waf as unknown as EventEmitter;
+  for (const [event, fn] of listeners) emitter.on(event, fn as (...args: unknown[]) => void);
 
   const handler = ((req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void => {
     void req;
@@ -203,14 +203,7 @@ export function prometheusMetrics(waf: Portcullis, options: PrometheusMetricsOpt
     names: { value: Object.freeze([...names]), enumerable: true },
     remove: {
       value: (): void => {
-        waf.off('inspected', onInspected);
-        waf.off('alert', onAlert);
-        waf.off('block', onBlock);
-        waf.off('ratelimit', onRateLimit);
-        waf.off('ban', onBan);
-        waf.off('unban', onUnban);
-        waf.off('reload', onReload);
-        waf.off('error', onError);
+        for (const [event, fn] of listeners) emitter.off(event, fn as (...args: unknown[]) => void);
         for (const name of names) registry.removeSingleMetric(name);
       },
     },

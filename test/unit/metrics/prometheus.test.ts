@@ -36,9 +36,12 @@ test('two WAF instances: different prefixes on one registry, or one prefix on tw
   assert.equal(await value(r2, 'portcullis_requests_inspected_total', { action: 'pass', phase: '2' }), 1);
   assert.equal(await value(r1, 'portcullis_rule_matches_total', { rule_id: '101000', severity: 'critical' }), 2);
   assert.equal(promClient.register.getMetricsAsArray().filter((m) => String((m as { name?: string }).name).includes('portcullis')).length, 0, 'nothing on the global registry');
+  const events = ['inspected', 'alert', 'block', 'ratelimit', 'ban', 'unban', 'reload', 'error'] as const;
+  const before = events.map((e) => a.listenerCount(e));
   ha.remove();
   hb.remove();
   assert.equal(shared.getMetricsAsArray().length, 0);
+  assert.deepEqual(events.map((e) => a.listenerCount(e)), before.map((n) => n - 1), 'remove() detaches one listener per event');
   await a.close();
   await b.close();
 });
