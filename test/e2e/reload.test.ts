@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import express from 'express';
 import { CRS_DIR } from '../helpers/crs.js';
 import { portcullis, type Alert, type Portcullis, type ReloadEvent, type RuleDefinition, type RuleOptions } from '../../src/index.js';
+import { startLoopProbe } from '../helpers/loop-probe.js';
 
 /** A ruleset of `n` rules with ids base+1..base+n; every one matches ARGS:probe=x (so an alert lists all of them). */
 function ruleset(base: number, n: number): RuleOptions {
@@ -259,12 +260,9 @@ describe('hot reload under load (real HTTP)', () => {
       : ruleset(40_000, 2000);
     const waf = portcullis({ rules: A });
     cleanups.push(() => waf.close());
-    let ticks = 0;
-    let running = true;
-    const spin = (): void => { ticks++; if (running) setImmediate(spin); };
-    setImmediate(spin);
+    const probe = startLoopProbe();
     const r = await waf.reload(big);
-    running = false;
+    const { ticks } = probe.stop();
     assert.ok(r.ok);
     assert.ok(ticks >= 5, `the event loop ran ${ticks} times during the compile`);
   });

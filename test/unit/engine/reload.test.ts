@@ -11,6 +11,7 @@ import { planPrefilter, planPrefilterSteps } from '../../../src/engine/prefilter
 import { loadSecLangSources, loadSecLangSourcesAsync } from '../../../src/seclang/parse.js';
 import { portcullis } from '../../../src/portcullis.js';
 import { CRS_DIR } from '../../helpers/crs.js';
+import { startLoopProbe } from '../../helpers/loop-probe.js';
 
 const shape = (rs: ReturnType<typeof compileRuleset>): unknown => ({
   ids: rs.rules.map((r) => r.id),
@@ -24,12 +25,9 @@ describe('compile in slices (hot reload)', () => {
   it('compileRulesetAsync builds the same ruleset as compileRuleset, yielding between slices', async () => {
     const sources: RuleSource[] = [{ entries: DEFAULT_RULES, directives: { ruleEngine: 'On' } }];
     const sync = compileRuleset(sources, 'v');
-    let ticks = 0;
-    let running = true;
-    const spin = (): void => { ticks++; if (running) setImmediate(spin); };
-    setImmediate(spin);
+    const probe = startLoopProbe();
     const sliced = await compileRulesetAsync(sources, 'v', 0); // sliceMs 0: yield after every rule
-    running = false;
+    const { ticks } = probe.stop();
     assert.deepEqual(shape(sliced), shape(sync));
     assert.ok(ticks >= DEFAULT_RULES.length / 2, `yielded ${ticks} times for ${DEFAULT_RULES.length} rules`);
   });
@@ -84,21 +82,10 @@ describe('CRS reload in slices (no long event-loop stall)', () => {
 
   it('compileRulesetAsync on CRS yields to the event loop throughout (longest gap reported)', { skip }, async (t) => {
     const sources = crs();
-    let ticks = 0;
-    let longest = 0;
-    let last = performance.now();
-    let running = true;
-    const spin = (): void => {
-      const now = performance.now();
-      longest = Math.max(longest, now - last);
-      last = now;
-      ticks++;
-      if (running) setImmediate(spin);
-    };
-    setImmediate(spin);
+    const probe = startLoopProbe();
     const t0 = performance.now();
     const rs = await compileRulesetAsync(sources, 'v', 4);
-    running = false;
+    const { ticks, longestMs: longest } = probe.stop();
     t.diagnostic(`CRS compile: ${rs.rules.length} rules in ${(performance.now() - t0).toFixed(0)} ms, ${ticks} event-loop ticks, longest gap ${longest.toFixed(1)} ms`);
     assert.ok(rs.prefilter !== null);
     // Slices of ~4 ms over several hundred ms of work: generous bound, not a timing assertion.
@@ -124,21 +111,10 @@ describe('CRS reload in slices (no long event-loop stall)', () => {
   it('waf.reload(CRS) keeps the event loop turning from file reading to swap (longest gap reported)', { skip }, async (t) => {
     const waf = portcullis({ rules: { defaults: true } });
     try {
-      let ticks = 0;
-      let longest = 0;
-      let last = performance.now();
-      let running = true;
-      const spin = (): void => {
-        const now = performance.now();
-        longest = Math.max(longest, now - last);
-        last = now;
-        ticks++;
-        if (running) setImmediate(spin);
-      };
-      setImmediate(spin);
+      const probe = startLoopProbe();
       const t0 = performance.now();
       const r = await waf.reload({ defaults: false, seclang: [join(CRS_DIR!, 'crs-setup.conf.example'), join(CRS_DIR!, 'rules')] });
-      running = false;
+      const { ticks, longestMs: longest } = probe.stop();
       t.diagnostic(`CRS reload (load + compile): ${(performance.now() - t0).toFixed(0)} ms, ${ticks} event-loop ticks, longest gap ${longest.toFixed(1)} ms`);
       assert.ok(r.ok, JSON.stringify(r));
       // Load (≥ 27 file slices) and compile (≥ 20 slices) both yield: far more turns than a one-go parse allows.

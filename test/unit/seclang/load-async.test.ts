@@ -9,6 +9,7 @@ import {
 } from '../../../src/seclang/parse.js';
 import { isMarker } from '../../../src/rules/types.js';
 import { CRS_DIR } from '../../helpers/crs.js';
+import { startLoopProbe } from '../../helpers/loop-probe.js';
 
 interface Outcome { readonly code: string; readonly message: string }
 
@@ -135,23 +136,12 @@ describe('loadSecLangSourcesAsync on the OWASP CRS', () => {
     const sources: SecLangSource[] = [join(CRS_DIR!, 'crs-setup.conf.example'), join(CRS_DIR!, 'rules')];
     const sync = loadSecLangSources(sources);
     const conf = 1 + 26; // crs-setup.conf.example + rules/*.conf
-    let longest = 0;
-    let ticks = 0;
-    let last = performance.now();
-    let running = true;
-    const spin = (): void => {
-      const now = performance.now();
-      longest = Math.max(longest, now - last);
-      last = now;
-      ticks++;
-      if (running) setImmediate(spin);
-    };
-    setImmediate(spin);
+    const probe = startLoopProbe();
     let slices = 0;
     const t0 = performance.now();
     const sliced = await loadSecLangSourcesAsync(sources, { sliceMs: 4, onYield: () => { slices++; } });
     const took = performance.now() - t0;
-    running = false;
+    const { ticks, longestMs: longest } = probe.stop();
     let fine = 0;
     await loadSecLangSourcesAsync(sources, { sliceMs: 0, onYield: () => { fine++; } });
     t.diagnostic(`CRS SecLang load: ${sliced.entries.length} entries in ${took.toFixed(0)} ms, ${slices} slices (sliceMs 4; ${fine} with sliceMs 0), ${ticks} event-loop ticks, longest gap ${longest.toFixed(1)} ms`);
