@@ -361,43 +361,39 @@ class Translator {
   }
 
   /** Reads `\x..`, octal, `\c`, simple escapes: returns a byte, or undefined when not a single-char escape. */
+  /** `\x{hh..}` / `\o{oo..}` at pos: digits matching `digits`, a byte at most. */
+  private bracedCode(letter: string, digits: RegExp, radix: number, why: string): number {
+    const p = this.pattern;
+    const end = p.indexOf('}', this.pos + 3);
+    const text = p[this.pos + 2] === '{' && end !== -1 ? p.slice(this.pos + 3, end) : '';
+    if (!digits.test(text)) fail(p, `bad \\${letter}{...} escape`);
+    const v = parseInt(text, radix);
+    if (v > 0xff) fail(p, `\\${letter}{${text}} is beyond a byte${why}`);
+    this.pos = end + 1;
+    return v;
+  }
+
+  /** `\xhh` / `\0oo` at pos: up to two digits (none is 0). */
+  private shortCode(isDigit: (c: string | undefined) => boolean, radix: number): number {
+    const p = this.pattern;
+    let n = 0;
+    while (n < 2 && isDigit(p[this.pos + 2 + n])) n++;
+    const text = p.slice(this.pos + 2, this.pos + 2 + n);
+    this.pos += 2 + n;
+    return text === '' ? 0 : parseInt(text, radix);
+  }
+
   private charEscape(inClass: boolean): number | undefined {
     const p = this.pattern;
     const e = p[this.pos + 1];
     if (e === undefined) fail(p, 'pattern ends with a backslash');
     switch (e) {
       case 'x': {
-        if (p[this.pos + 2] === '{') {
-          const end = p.indexOf('}', this.pos + 3);
-          const hex = end === -1 ? '' : p.slice(this.pos + 3, end);
-          if (!/^[0-9a-fA-F]{1,8}$/.test(hex)) fail(p, 'bad \\x{...} escape');
-          const v = parseInt(hex, 16);
-          if (v > 0xff) fail(p, `\\x{${hex}} is beyond a byte (patterns match byte strings)`);
-          this.pos = end + 1;
-          return v;
-        }
-        let n = 0;
-        let hex = '';
-        while (n < 2 && isHex(p[this.pos + 2 + n])) { hex += p[this.pos + 2 + n]; n++; }
-        this.pos += 2 + n;
-        return hex === '' ? 0 : parseInt(hex, 16);
+        if (p[this.pos + 2] === '{') return this.bracedCode('x', /^[0-9a-fA-F]{1,8}$/, 16, ' (patterns match byte strings)');
+        return this.shortCode(isHex, 16);
       }
-      case 'o': {
-        const end = p.indexOf('}', this.pos + 3);
-        const oct = p[this.pos + 2] === '{' && end !== -1 ? p.slice(this.pos + 3, end) : '';
-        if (!/^[0-7]{1,6}$/.test(oct)) fail(p, 'bad \\o{...} escape');
-        const v = parseInt(oct, 8);
-        if (v > 0xff) fail(p, `\\o{${oct}} is beyond a byte`);
-        this.pos = end + 1;
-        return v;
-      }
-      case '0': {
-        let n = 0;
-        let oct = '';
-        while (n < 2 && isOct(p[this.pos + 2 + n])) { oct += p[this.pos + 2 + n]; n++; }
-        this.pos += 2 + n;
-        return oct === '' ? 0 : parseInt(oct, 8);
-      }
+      case 'o': return this.bracedCode('o', /^[0-7]{1,6}$/, 8, '');
+      case '0': return this.shortCode(isOct, 8);
       case 'c': {
         const x = p[this.pos + 2];
         if (x === undefined || x.charCodeAt(0) > 0x7e || x.charCodeAt(0) < 0x20) fail(p, 'bad \\c escape');
