@@ -211,7 +211,7 @@ class Vars implements RequestVariables {
     }
     switch (name) {
       case 'URLENCODED': return withLabel(processUrlEncoded(text, budget));
-      case 'JSON': return withLabel(processJson(buf, this.maxDepth, budget));
+      case 'JSON': return withLabel(processJson(buf, this.maxDepth, budget, text));
       case 'MULTIPART': {
         const mp = parseMultipart(text, this.header('content-type') ?? '', { maxParts: this.maxParts, maxArgs: budget });
         return { args: mp.args, error: mp.error === null ? null : `${label} parsing error: ${mp.error}`, multipart: mp, xml: EMPTY };

@@ -121,7 +121,8 @@ function sameBytes(s: string): string {
 }
 
 /** Parses and flattens a JSON request body. An empty body is no error; anything JSON.parse rejects is. */
-export function processJson(body: Buffer, maxDepth: number, maxArgs: number): ArgsResult {
+/** `latin1`: the body already as a byte string (`body.toString('latin1')`), when the caller has it, so it is not made twice. */
+export function processJson(body: Buffer, maxDepth: number, maxArgs: number, latin1?: string): ArgsResult {
   if (body.length === 0) return { args: [], error: null };
   // Valid UTF-8 (the normal case) is decoded; otherwise the bytes are parsed as latin1 so that invalid
   // sequences reach the rules unchanged instead of as U+FFFD (\u escapes above 0xFF are then UTF-8 encoded).
@@ -135,7 +136,7 @@ export function processJson(body: Buffer, maxDepth: number, maxArgs: number): Ar
     let direct: unknown;
     let ok = true;
     try {
-      direct = JSON.parse(body.toString('latin1', bom));
+      direct = JSON.parse(latin1 === undefined ? body.toString('latin1', bom) : bom === 0 ? latin1 : latin1.slice(bom));
     } catch {
       ok = false;
     }

@@ -116,3 +116,17 @@ test('processJson: the direct (latin1) parse of UTF-8 bodies gives what decoding
   fc.assert(fc.property(fc.dictionary(text, fc.oneof(text, fc.integer(), fc.array(text))), (v) => check(Buffer.from(JSON.stringify(v)))), { numRuns: 300 });
   for (const s of ['\ufeff{"a":"é"}', '{"é":1,"e\u0301":2}', '{"a":"x"', '{"é": }', '{"10":"a","é":"b","2":"c"}', '"—"', '{"a":"\u0000"}']) check(Buffer.from(s));
 });
+
+test('processJson gives the same result when the caller passes the body already as a latin1 string', () => {
+  const bodies = [
+    '{"a":{"b":[1,"x"]},"c":"Siobhán"}',
+    '\ufeff{"bom":true,"n":[null,1.5]}',
+    '{"esc":"\\u00e9\\u4e2d"}',
+    '{"broken":',
+    '[]',
+  ].map((t) => Buffer.from(t, 'utf8'));
+  bodies.push(Buffer.from([0x7b, 0x22, 0x6b, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d])); // invalid UTF-8
+  for (const body of bodies) {
+    assert.deepEqual(processJson(body, 32, 1000, body.toString('latin1')), processJson(body, 32, 1000), body.toString('latin1'));
+  }
+});
