@@ -104,7 +104,8 @@ function snapshotFromLike(r: RequestLike): RequestSnapshot {
   } else if (r.headers) {
     for (const [k, v] of Object.entries(r.headers)) {
       if (v === undefined) continue;
-      for (const one of typeof v === 'string' ? [v] : v) headers.push([k, utf8ToByteString(String(one))]);
+      if (typeof v === 'string') headers.push([k, utf8ToByteString(v)]);
+      else for (const one of v) headers.push([k, utf8ToByteString(String(one))]);
     }
   }
   for (const [k] of headers) if (k.toLowerCase() === 'content-type') hasType = true;
@@ -240,7 +241,8 @@ export function portcullis(options?: PortcullisOptions): Portcullis {
         const snapshot = snapshotFromLike(request);
         const current = engine;
         const ip = snapshot.remoteAddress;
-        const { body: _body, bodyComplete: _complete, ...head } = snapshot;
+        // Phase 1 sees no body (snapshotFromLike sets no other optional field): built directly, no object rest.
+        const head: RequestSnapshot = { method: snapshot.method, url: snapshot.url, httpVersion: snapshot.httpVersion, headers: snapshot.headers, remoteAddress: snapshot.remoteAddress };
         const tx = startTransaction(current, head, ip);
         const stopped = tx.runPhase(1);
         const phase: 1 | 2 = tx.interruption ? 1 : 2;

@@ -25,7 +25,7 @@ const scenarios: readonly Scenario[] = SCENARIOS.filter((s) => pick === undefine
 const crsDir = process.env.PORTCULLIS_CRS_DIR ?? fileURLToPath(new URL('../../../shared/crs', import.meta.url));
 const hasCrs = existsSync(join(crsDir, 'rules'));
 if (!hasCrs) console.log(`CRS not found at ${crsDir}: no crs-pl1 row`);
-const allVariants: readonly string[] = ['bare', 'default', ...(hasCrs ? ['crs-pl1'] : []), 'limiter', 'full', 'redis'];
+const allVariants: readonly string[] = ['bare', 'off', 'default', ...(hasCrs ? ['crs-pl1'] : []), 'limiter', 'full', 'redis'];
 const onlyVariants = process.env.BENCH_VARIANTS?.split(',');
 const variants: readonly string[] = allVariants.filter((v) => v === 'bare' || onlyVariants === undefined || onlyVariants.includes(v));
 

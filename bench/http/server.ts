@@ -1,7 +1,7 @@
 /**
  * A benchmark target, run in its own process by bench/http/run.ts:
  *   tsx bench/http/server.ts <variant> <port>
- * Variants: bare (Express alone), default (Express + Portcullis on its default rules), crs-pl1 (Express + Portcullis
+ * Variants: bare (Express alone), off (the middleware with no rules, no limiter), default (Express + Portcullis on its default rules), crs-pl1 (Express + Portcullis
  * with OWASP CRS v4 at paranoia level 1, from $PORTCULLIS_CRS_DIR or ../shared/crs), limiter (rate limiter alone),
  * full (bans + limiter + default rules), redis (full, with the Redis store at 127.0.0.1:6379).
  * All parse JSON bodies with express.json(), so the only difference is Portcullis.
@@ -20,6 +20,9 @@ if (variant === 'default') {
 } else if (variant === 'crs-pl1') {
   const crs = process.env.PORTCULLIS_CRS_DIR ?? fileURLToPath(new URL('../../../shared/crs', import.meta.url));
   app.use(portcullis({ paranoia: 1, rules: { defaults: false, seclang: [join(crs, 'crs-setup.conf.example'), join(crs, 'rules')] } }));
+} else if (variant === 'off') {
+  // The middleware with no rules and no limiter: its fixed cost (client IP, lists, body capture, events).
+  app.use(portcullis({ rules: { defaults: false } }));
 } else if (variant === 'limiter') {
   // The rate limiter alone (rules off): a limit high enough never to refuse, so only its cost is measured.
   app.use(portcullis({ rules: { defaults: false }, rateLimit: { max: 1_000_000_000, windowMs: 60_000 } }));
@@ -47,3 +50,5 @@ const server = app.listen(Number(portArg), '127.0.0.1', () => {
   process.send?.({ ready: typeof addr === 'object' && addr ? addr.port : 0 });
 });
 process.on('disconnect', () => process.exit(0));
+// bench/http/cpu.ts asks for this process's CPU time to report server CPU per request.
+process.on('message', (m) => { if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() }); });

@@ -62,7 +62,8 @@ function forwardedFor(req: IncomingMessage): string | undefined {
 export function createClientIpResolver(trustProxy: TrustProxy | undefined): ClientIpResolver {
   if (trustProxy === undefined || trustProxy === false || trustProxy === 0) {
     return (req) => {
-      if (forwardedFor(req) !== undefined) warnOnce('PORTCULLIS_UNEXPECTED_FORWARDED_FOR');
+      // Once warned, the header is not looked at again (reading req.headers makes Node build the headers object).
+      if (!warned.has('PORTCULLIS_UNEXPECTED_FORWARDED_FOR') && forwardedFor(req) !== undefined) warnOnce('PORTCULLIS_UNEXPECTED_FORWARDED_FOR');
       return socketIp(req);
     };
   }

@@ -8,6 +8,7 @@ import type {
 } from '../rules/types.js';
 import { isMarker } from '../rules/types.js';
 import { compileMacro, hasMacro, type CompiledMacro } from './macros.js';
+import { planPhase, type PhasePlan } from './phase-plan.js';
 import { planPrefilterSteps, type PrefilterPlan, type RulePrefilter } from './prefilter.js';
 
 /** A key filter compiled from a KeySelector. Keys are compared case-insensitively. */
@@ -65,6 +66,8 @@ export interface CompiledRule {
 
 export interface PhaseList {
   readonly rules: readonly (CompiledRule | { readonly marker: string })[];
+  /** The same list in typed arrays for the rule loop (phase-plan.ts). */
+  readonly plan: PhasePlan;
 }
 
 export interface CompiledRuleset {
@@ -211,6 +214,10 @@ function collectReads(rule: CompiledRule, into: Set<string>): void {
 
 let versionCounter = 0;
 
+function phaseList(rules: readonly (CompiledRule | { readonly marker: string })[]): PhaseList {
+  return { rules, plan: planPhase(rules) };
+}
+
 /** Plans the rule prefilter (in steps, see compileSteps) and attaches each head's part to it. */
 function* plannedPrefilter(rules: readonly CompiledRule[]): Generator<void, PrefilterPlan | null, void> {
   const planned = yield* planPrefilterSteps(rules);
@@ -304,7 +311,7 @@ function* compileSteps(sources: readonly RuleSource[], version?: string): Genera
   const prefilter = yield* plannedPrefilter(rules);
   return {
     phases: {
-      1: { rules: phases[1] }, 2: { rules: phases[2] }, 3: { rules: phases[3] }, 4: { rules: phases[4] }, 5: { rules: phases[5] },
+      1: phaseList(phases[1]), 2: phaseList(phases[2]), 3: phaseList(phases[3]), 4: phaseList(phases[4]), 5: phaseList(phases[5]),
     },
     rules,
     byId,

@@ -4,6 +4,7 @@ import type { RequestVariables, VarEntry } from '../variables/types.js';
 import { cutForInspection } from './inspect-cut.js';
 import { MEMO_MAX_LENGTH, MEMO_PREDICATES, UNCHANGED, type MemoEntry } from './prefilter-memo.js';
 import { CLAUSE_BITS } from './needle-scanner.js';
+import type { PhasePlan } from './phase-plan.js';
 import type { PrefilterPlan, PredicateRef, RulePrefilter } from './prefilter.js';
 
 /** How the state reaches the transaction: values are transformed through its memo. */
@@ -11,6 +12,8 @@ export interface PrefilterHost {
   readonly vars: RequestVariables;
   readonly maxValueLength: number;
   transform(chain: CompiledChain, value: string): string;
+  /** The values a multiMatch rule tests: the value, then every change its chain makes (chain-shortcut.ts runChainSteps). */
+  steps(chain: CompiledChain, value: string): readonly string[];
   /** A value longer than maxValueLength was cut for inspection. */
   truncated(): void;
 }
@@ -34,9 +37,9 @@ function maskOf(id: number): number {
 /**
  * The per-request half of the rule prefilter (see prefilter.ts): scans each source's values once, derives
  * per-slot unions (re-scanning only the values a chain really changes), and answers "can this rule match
- * anything?" and "can value i match?". Slot results hold for one phase: `reset()` at each phase start and
- * whenever a ctl changes what the collections hold; sources are re-scanned only when their collection
- * array changed.
+ * anything?" and "can value i match?". `reset()` runs at each phase start and whenever a ctl changes what
+ * the collections hold: slot and group results are kept while no scanned collection changed, and sources are
+ * re-scanned only when their values did.
  *
  * Storage is one growable plain array of small integers (rows of clause bits, CLAUSE_BITS per word, and a
  * features word per value) addressed by offsets, so a request costs a handful of cheap allocations.
@@ -78,7 +81,6 @@ export class PrefilterState {
   private readonly slotSaved: number[];
 
   private host: PrefilterHost | null = null;
-
   constructor(private readonly plan: PrefilterPlan) {
     this.words = plan.words;
     const ns = plan.sources.length;
@@ -99,7 +101,60 @@ export class PrefilterState {
     this.slotSaved = new Array<number>(plan.slots.length).fill(NONE);
   }
 
+  /**
+   * The prefilter's rule test for entry `i` of a phase plan (phase-plan.ts), read from typed arrays: false when
+   * some clause of the rule is hit by no value of the slots it reads (each slot computed as needed).
+   */
+  entryMayMatch(p: PhasePlan, i: number): boolean {
+    const { words, masks, slots } = p;
+    const s0 = p.slotFrom[i]!;
+    const s1 = p.slotFrom[i + 1]!;
+    const end = p.clauseFrom[i + 1]!;
+    const slotUnion = this.slotUnion;
+    for (let c = p.clauseFrom[i]!; c < end; c++) {
+      const w = words[c]!;
+      const m = masks[c]!;
+      let hit = false;
+      for (let k = s0; k < s1; k++) {
+        const slot = slots[k]!;
+        let at = slotUnion[slot]!;
+        if (at === NONE) at = this.computeSlot(slot);
+        if ((this.mem[at + w]! & m) !== 0) {
+          hit = true;
+          break;
+        }
+      }
+      if (!hit) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Called when the collections may have changed (a new phase, a ctl that changes the body processor): each
+   * source scanned so far is looked up again, and when one now holds other values, every slot and group result
+   * is dropped (sources that did not change are taken back by generation, without a rescan). When none changed
+   * (a GET from phase 1 to phase 2), everything computed stays valid.
+   */
   reset(): void {
+    const vars = this.host!.vars;
+    const sources = this.plan.sources;
+    let changed = false;
+    for (let id = 0; id < sources.length; id++) {
+      const prev = this.srcFrom[id];
+      if (prev === undefined) continue;
+      const from = vars.get(sources[id]!.collection);
+      if (from === prev) continue;
+      if (sameEntries(prev, from)) {
+        this.srcFrom[id] = from;
+        continue;
+      }
+      changed = true;
+    }
+    if (changed) this.invalidate();
+  }
+
+  /** Drops every slot and group result of the running phase (sources are looked up again on next use). */
+  private invalidate(): void {
     this.slotUnion.fill(NONE);
     this.epoch++;
   }
@@ -109,7 +164,7 @@ export class PrefilterState {
     this.host = host;
     this.top = 0;
     this.srcFrom.fill(undefined);
-    this.reset();
+    this.invalidate();
   }
 
   /** Ends the use: drops every reference to request data. */
@@ -378,15 +433,42 @@ export class PrefilterState {
       if (from[j] !== entries[i]) continue;
       const src = pRows + j * R;
       const row = rowsAt + i * R;
-      memoEntries.push(pMemo[j]);
+      const e = pMemo[j];
+      memoEntries.push(e);
       for (let w = 0; w <= W; w++) mem[row + w] = mem[src + w]!;
       const f = mem[row + W]!;
-      if (f >= 0 && own.length !== 0) setPredicates(own, values !== undefined ? values[i]! : entries[i]!.value, mem, row);
+      if (f >= 0 && own.length !== 0) {
+        const v = values !== undefined ? values[i]! : entries[i]!.value;
+        if (e === undefined) setPredicates(own, v, mem, row);
+        else memoPredicates(e, own, v, mem, row);
+      }
       unionFeat |= f;
       for (let w = 0; w < W; w++) mem[unionAt + w]! |= mem[row + w]!;
       i++;
     }
     this.recordSource(id, from, entries, values, rowsAt, unionAt, unionFeat, memoEntries);
+  }
+
+  /**
+   * The row of a multiMatch value: its raw row (at `rawRow`) OR the scans of each later step of the chain (every
+   * clause set if a step is not a byte string). Returns the row's offset.
+   */
+  private scanSteps(chain: CompiledChain, raw: string, rawRow: number, preds: readonly PredicateRef[]): number {
+    const W = this.words;
+    const steps = this.host!.steps(chain, raw);
+    const row = this.alloc(W);
+    const tmp = this.alloc(W);
+    let mem = this.mem;
+    for (let w = 0; w < W; w++) mem[row + w] = mem[rawRow + w]!;
+    for (let k = 1; k < steps.length; k++) {
+      const v = steps[k]!;
+      if (v === steps[k - 1]) continue;
+      for (let w = 0; w < W; w++) mem[tmp + w] = 0;
+      this.scanRaw(v, preds, mem, tmp); // the step as the operator tests it (testMulti does not cut steps)
+      mem = this.mem;
+      for (let w = 0; w < W; w++) mem[row + w]! |= mem[tmp + w]!;
+    }
+    return row;
   }
 
   /** Computes a slot's union (and rows for the values its chain changes); returns the union's offset. */
@@ -424,6 +506,9 @@ export class PrefilterState {
       if (f < 0) {
         row = this.alloc(W);
         for (let w = 0; w < W; w++) this.mem[row + w] = ALL;
+      } else if (def.multi) {
+        // A multiMatch value the chain changes: the OR of the scans of every step it tests.
+        row = this.scanSteps(def.chain, values !== undefined ? values[i]! : entries[i]!.value, rowsAt + i * R, preds);
       } else {
         const raw = values !== undefined ? values[i]! : entries[i]!.value;
         // A recurring value: this slot's row for it (or "unchanged") is in the plan's memo.
@@ -460,6 +545,17 @@ export class PrefilterState {
     this.slotUnion[id] = this.slotSaved[id] = unionAt;
     return unionAt;
   }
+}
+
+/** Same keys and values in the same order (a collection rebuilt with the same content, e.g. ARGS_NAMES). */
+function sameEntries(a: readonly VarEntry[], b: readonly VarEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== y && (x.key !== y.key || x.value !== y.value)) return false;
+  }
+  return true;
 }
 
 /** setPredicates through a memo entry: each predicate runs at most once per memoised value. */

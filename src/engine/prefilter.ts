@@ -19,7 +19,9 @@ import { CLAUSE_BITS, needleScannerSteps, type NeedleScanner } from './needle-sc
  * Exactness: a clause may only fail when the operator provably cannot match (see the operators). Values
  * are scanned after the rule's transformations, except when the transformations provably leave the value
  * unchanged up to ASCII case (transforms/traits.ts), which is the common case and lets one scan of the raw
- * value serve every chain. Rules that are negated, multiMatch, use macro parameters, count (&), or read
+ * value serve every chain. A multiMatch rule tests the value before and after each step: a value its chain
+ * leaves unchanged (up to ASCII case) is decided by the raw scan, and any other value is always a candidate
+ * (its slot row has every clause set). Rules that are negated, use macro parameters, count (&), or read
  * engine-owned collections (TX, MATCHED_VAR, ...) are never skipped.
  */
 
@@ -60,6 +62,8 @@ export interface PrefilterSlot {
   readonly chain: CompiledChain;
   /** Features that make the chain change a value (traits.ts), or -1 when it must always run. */
   readonly triggers: number;
+  /** For multiMatch rules: a value the chain changes is not scanned step by step but taken as a candidate. */
+  readonly multi: boolean;
   readonly predicates: readonly PredicateRef[];
 }
 
@@ -171,7 +175,7 @@ export function* planPrefilterSteps<R extends PrefilterableRule>(rules: readonly
   const sourceIds = new Map<string, number>();
   const sources: { collection: CollectionName; test: KeyTest | null; predicates: Set<number> }[] = [];
   const slotIds = new Map<string, number>();
-  const slots: { source: number; chain: CompiledChain; triggers: number; predicates: Set<number> }[] = [];
+  const slots: { source: number; chain: CompiledChain; triggers: number; multi: boolean; predicates: Set<number> }[] = [];
   const byRule = new Map<R, RulePrefilter>();
 
   const clauseOf = (c: PrefilterClause): number | null => {
@@ -206,7 +210,8 @@ export function* planPrefilterSteps<R extends PrefilterableRule>(rules: readonly
   for (const rule of rules) {
     yield;
     const op = rule.operator;
-    if (op === null || op.prefilter === undefined || rule.negate || rule.spec.multiMatch) continue;
+    if (op === null || op.prefilter === undefined || rule.negate) continue;
+    const multi = rule.spec.multiMatch === true;
     if (rule.targets.length === 0 || rule.targets.some((t) => t.count || !PREFILTERABLE.has(t.collection))) continue;
     const pf = op.prefilter();
     if (pf === null || pf.clauses.length === 0) continue;
@@ -217,7 +222,7 @@ export function* planPrefilterSteps<R extends PrefilterableRule>(rules: readonly
     }
     if (ids.length === 0) continue;
     const triggers = chainTriggers(rule.transforms.fns) ?? -1;
-    const chainKey = rule.transforms.keys[rule.transforms.keys.length - 1] ?? '';
+    const chainKey = (multi ? 'multi\0' : '') + (rule.transforms.keys[rule.transforms.keys.length - 1] ?? '');
     const rulePredicates = ids.filter((id) => predicates.has(id));
     const targetSlots: number[] = [];
     for (const t of rule.targets) {
@@ -233,7 +238,7 @@ export function* planPrefilterSteps<R extends PrefilterableRule>(rules: readonly
       if (slot === undefined) {
         slot = slots.length;
         slotIds.set(slotKey, slot);
-        slots.push({ source: src, chain: rule.transforms, triggers, predicates: new Set() });
+        slots.push({ source: src, chain: rule.transforms, triggers, multi, predicates: new Set() });
       }
       for (const p of rulePredicates) {
         sources[src]!.predicates.add(p);
@@ -264,7 +269,7 @@ export function* planPrefilterSteps<R extends PrefilterableRule>(rules: readonly
           ownPredicates: refs(new Set([...s.predicates].filter((p) => !inParent.has(p)))),
         };
       }),
-      slots: slots.map((s) => ({ source: s.source, chain: s.chain, triggers: s.triggers, predicates: refs(s.predicates) })),
+      slots: slots.map((s) => ({ source: s.source, chain: s.chain, triggers: s.triggers, multi: s.multi, predicates: refs(s.predicates) })),
       clauseCount: clauseIds.size,
       arenaHint: 256,
       memo: new PrefilterMemo(),

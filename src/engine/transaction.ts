@@ -11,6 +11,7 @@ import type { RequestVariables, VarEntry } from '../variables/types.js';
 import type { CompiledRule, CompiledRuleset, CompiledTarget, KeyTest } from './compile.js';
 import type { MacroScope } from './macros.js';
 import { cutForInspection } from './inspect-cut.js';
+import { FILTERED, MARKER } from './phase-plan.js';
 import { PrefilterState, type PrefilterHost } from './prefilter-state.js';
 import { createTargetRemoval, ruleIndexOf, type TargetRemoval } from './rule-index.js';
 import { runChain, runChainSteps } from './chain-shortcut.js';
@@ -52,6 +53,9 @@ const MAX_DYNAMIC_OPS = 64;
 const MAX_VALUE_REPORT = 200;
 const EMPTY: readonly VarEntry[] = [];
 const MAX_FEATURE_MEMO = 20_000;
+/** TX keys of the anomaly scores per paranoia level (index 1-4). */
+const INBOUND_KEYS: readonly string[] = ['', 'inbound_anomaly_score_pl1', 'inbound_anomaly_score_pl2', 'inbound_anomaly_score_pl3', 'inbound_anomaly_score_pl4'];
+const OUTBOUND_KEYS: readonly string[] = ['', 'outbound_anomaly_score_pl1', 'outbound_anomaly_score_pl2', 'outbound_anomaly_score_pl3', 'outbound_anomaly_score_pl4'];
 /** TX keys of the captures TX.0-9. */
 const CAPTURE_KEYS: readonly string[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
@@ -143,14 +147,14 @@ export class Transaction implements MacroScope {
   inboundScore(): number {
     const pl = this.blockingParanoia();
     let sum = 0;
-    for (let i = 1; i <= pl && i <= 4; i++) sum += toInt(this.tx.get(`inbound_anomaly_score_pl${i}`));
+    for (let i = 1; i <= pl && i <= 4; i++) sum += toInt(this.tx.get(INBOUND_KEYS[i]!));
     return sum;
   }
 
   /** Score over every level that ran (what detect-only reports as "would score"). */
   detectionScore(): number {
     let sum = 0;
-    for (let i = 1; i <= 4; i++) sum += toInt(this.tx.get(`inbound_anomaly_score_pl${i}`));
+    for (let i = 1; i <= 4; i++) sum += toInt(this.tx.get(INBOUND_KEYS[i]!));
     return sum;
   }
 
@@ -169,7 +173,7 @@ export class Transaction implements MacroScope {
   outboundScore(): number {
     const pl = this.blockingParanoia();
     let sum = 0;
-    for (let i = 1; i <= pl && i <= 4; i++) sum += toInt(this.tx.get(`outbound_anomaly_score_pl${i}`));
+    for (let i = 1; i <= pl && i <= 4; i++) sum += toInt(this.tx.get(OUTBOUND_KEYS[i]!));
     return sum;
   }
 
@@ -193,13 +197,18 @@ export class Transaction implements MacroScope {
     if (phase === 2) this.vars.processBody();
     // A state kept from phase 1 rescans only the collections that changed since (the body-derived ones).
     this.pf?.reset();
-    const list = this.ruleset.phases[phase].rules;
+    const { rules: list, plan } = this.ruleset.phases[phase];
+    const filtered = this.ruleset.prefilter !== null;
+    const { kind, paranoia } = plan;
     const outerMeter = enterRegexMeter(this.regexMeter);
     try {
       for (let i = 0; i < list.length; i++) {
-        const e = list[i]!;
-        if (!('id' in e)) continue;
-        if (e.paranoiaLevel > this.detectionPL) continue;
+        const k = kind[i]!;
+        if (k === MARKER) continue;
+        if (paranoia[i]! > this.detectionPL) continue;
+        // The prefilter's rule test without touching the rule (phase-plan.ts).
+        if (k === FILTERED && filtered && !this.prefilterState().entryMayMatch(plan, i)) continue;
+        const e = list[i] as CompiledRule;
         if (this.removed !== null && this.removed.has(e)) continue;
         if (!this.evalRule(e)) continue;
         if ((stops && this.interruption) || this.allowed) break;
@@ -281,6 +290,17 @@ export class Transaction implements MacroScope {
     if (state !== null && !state.ruleMayMatch(pf!)) return null;
     for (let t = 0; t < targets.length; t++) {
       const target = targets[t]!;
+      if (state === null && target.key !== null && target.collection === 'TX' && !target.count) {
+        // One TX variable (CRS reads TX:DETECTION_PARANOIA_LEVEL and friends in ~150 rules a request): no entry list.
+        const v = this.tx.get(target.key);
+        if (v === undefined) continue;
+        const excl = rule.exclusions.get('TX');
+        if (excl !== undefined && excl.some((x) => x(target.key!))) continue;
+        const dyn = this.removals !== null ? this.removedKeys(this.currentRule ?? rule, 'TX') : undefined;
+        if (dyn !== undefined && dyn.some((x) => x(target.key!))) continue;
+        matched = this.visit(rule, target, op, target.key, v, captures, matched);
+        continue;
+      }
       let entries: readonly VarEntry[];
       let excl: readonly KeyTest[] | undefined;
       let dyn: readonly KeyTest[] | undefined;
@@ -300,19 +320,25 @@ export class Transaction implements MacroScope {
         const entry = entries[picked !== null ? picked[q]! : q]!;
         if (excl !== undefined && excl.some((x) => x(entry.key))) continue;
         if (dyn !== undefined && dyn.some((x) => x(entry.key))) continue;
-        let value = entry.value;
-        if (value.length > this.settings.maxValueLength) {
-          value = cutForInspection(value, this.settings.maxValueLength);
-          this.tx.set('portcullis_truncated', '1');
-        }
-        const hit = rule.spec.multiMatch ? this.testMulti(rule, op, value, captures) : this.testOne(rule, op, value, captures);
-        if (hit === null) continue;
-        const name = entry.key === '' || target.count ? target.collection : `${target.collection}:${entry.key}`;
-        const mv: MatchedVar = captures && !rule.negate ? { name, value: hit, captures: captures.slice() } : { name, value: hit };
-        this.matchedVar = mv;
-        (matched ??= []).push(mv);
+        matched = this.visit(rule, target, op, entry.key, entry.value, captures, matched);
       }
     }
+    return matched;
+  }
+
+  /** Tests one variable of a target; a match is appended to `matched` (created on the first). */
+  private visit(rule: CompiledRule, target: CompiledTarget, op: CompiledOperator, key: string, raw: string, captures: string[] | undefined, matched: MatchedVar[] | null): MatchedVar[] | null {
+    let value = raw;
+    if (value.length > this.settings.maxValueLength) {
+      value = cutForInspection(value, this.settings.maxValueLength);
+      this.tx.set('portcullis_truncated', '1');
+    }
+    const hit = rule.spec.multiMatch ? this.testMulti(rule, op, value, captures) : this.testOne(rule, op, value, captures);
+    if (hit === null) return matched;
+    const name = key === '' || target.count ? target.collection : `${target.collection}:${key}`;
+    const mv: MatchedVar = captures && !rule.negate ? { name, value: hit, captures: captures.slice() } : { name, value: hit };
+    this.matchedVar = mv;
+    (matched ??= []).push(mv);
     return matched;
   }
 
@@ -368,6 +394,7 @@ export class Transaction implements MacroScope {
       vars: this.vars,
       maxValueLength: this.settings.maxValueLength,
       transform: (chain, value) => runChain(chain, value, (this.featuresFn ??= (v) => this.featuresOf(v)), (this.tcache ??= createTransformCache())),
+      steps: (chain, value) => runChainSteps(chain, value, (this.featuresFn ??= (v) => this.featuresOf(v)), (this.tcache ??= createTransformCache())),
       truncated: () => this.tx.set('portcullis_truncated', '1'),
     })));
   }
@@ -513,7 +540,7 @@ export class Transaction implements MacroScope {
     }
     const pl = Math.min(4, Math.max(1, rule.paranoiaLevel || 1));
     const dir = rule.phase === 3 || rule.phase === 4 ? 'outbound' : 'inbound';
-    const key = `${dir}_anomaly_score_pl${pl}`;
+    const key = (dir === 'inbound' ? INBOUND_KEYS : OUTBOUND_KEYS)[pl]!;
     this.tx.set(key, String(toInt(this.tx.get(key)) + points));
     if (dir === 'inbound') this.scoreDelta += points;
     if (a.category) this.tx.set(a.category, String(toInt(this.tx.get(a.category)) + points));

@@ -42,7 +42,7 @@ export interface BodyCapture {
 export function captureBody(req: IncomingMessage, opts: BodyCaptureOptions): Promise<BodyCapture> {
   const known = captures.get(req);
   if (known !== undefined) return known;
-  const p = captureOnce(req, opts).catch((err: unknown) => failed(err));
+  const p = captureOnce(req, opts);
   captures.set(req, p);
   return p;
 }
@@ -83,7 +83,34 @@ interface Raw {
   timedOut: boolean;
 }
 
-async function captureOnce(req: IncomingMessage, opts: BodyCaptureOptions): Promise<BodyCapture> {
+/**
+ * captureRead as a promise that never rejects: an unforeseen throw becomes a failed capture. Written without an
+ * async function or a `.catch` layer: on the usual path (body not yet arrived) the only promises are the read's
+ * own and the one `then` that builds the capture.
+ */
+function captureOnce(req: IncomingMessage, opts: BodyCaptureOptions): Promise<BodyCapture> {
+  let r: BodyCapture | Promise<BodyCapture>;
+  try {
+    r = captureRead(req, opts);
+  } catch (err) {
+    r = failed(err);
+  }
+  return r instanceof Promise ? r : Promise.resolve(r);
+}
+
+/** Runs a capture step; an unforeseen throw becomes a failed capture. */
+function guarded<A>(step: (a: A) => BodyCapture | Promise<BodyCapture>): (a: A) => BodyCapture | Promise<BodyCapture> {
+  return (a) => {
+    try {
+      return step(a);
+    } catch (err) {
+      return failed(err);
+    }
+  };
+}
+
+/** The capture itself: synchronous when the body is already buffered (or there is none), else a promise. */
+function captureRead(req: IncomingMessage, opts: BodyCaptureOptions): BodyCapture | Promise<BodyCapture> {
   const limit = Number.isNaN(opts.limit) ? 0 : Math.max(0, Math.floor(opts.limit));
   if (!declaresBody(req)) return { body: undefined, complete: true, tooLarge: false, consumed: false };
   if (req.destroyed && !req.readableEnded) {
@@ -99,7 +126,11 @@ async function captureOnce(req: IncomingMessage, opts: BodyCaptureOptions): Prom
   const rawCap = decoding ? limit + encodedSlack(limit) : limit;
 
   const pending = readRaw(req, rawCap, opts.timeoutMs);
-  const raw = pending instanceof Promise ? await pending : pending;
+  if (pending instanceof Promise) return pending.then(guarded((raw: Raw) => fromRaw(raw, enc, decoding, limit, opts)));
+  return fromRaw(pending, enc, decoding, limit, opts);
+}
+
+function fromRaw(raw: Raw, enc: ReturnType<typeof parseContentEncoding> | { ok: true; codings: [] }, decoding: boolean, limit: number, opts: BodyCaptureOptions): BodyCapture | Promise<BodyCapture> {
   const base: BodyCapture = { body: undefined, complete: false, tooLarge: false, consumed: false };
   if (raw.aborted) base.aborted = true;
   if (raw.timedOut) base.timedOut = true;
@@ -115,21 +146,22 @@ async function captureOnce(req: IncomingMessage, opts: BodyCaptureOptions): Prom
   }
 
   const rawBuf = Buffer.concat(raw.chunks, raw.size);
-  const inflated = await inflateCapped(rawBuf, enc.codings, limit, raw.eof);
-  if (inflated.error !== undefined) {
-    // Inspect what was sent: a body labelled gzip that is not gzip may still be read as-is by a raw reader.
-    const overflow = raw.overflow || raw.size > limit;
-    base.body = raw.size > limit ? rawBuf.subarray(0, limit) : rawBuf;
+  return inflateCapped(rawBuf, enc.codings, limit, raw.eof).then(guarded((inflated: Awaited<ReturnType<typeof inflateCapped>>) => {
+    if (inflated.error !== undefined) {
+      // Inspect what was sent: a body labelled gzip that is not gzip may still be read as-is by a raw reader.
+      const overflow = raw.overflow || raw.size > limit;
+      base.body = raw.size > limit ? rawBuf.subarray(0, limit) : rawBuf;
+      base.complete = raw.eof && !overflow;
+      base.tooLarge = overflow && opts.onOverflow === 'reject';
+      base.encodingError = inflated.error;
+      return base;
+    }
+    const overflow = raw.overflow || inflated.overflow;
+    base.body = inflated.output;
     base.complete = raw.eof && !overflow;
     base.tooLarge = overflow && opts.onOverflow === 'reject';
-    base.encodingError = inflated.error;
     return base;
-  }
-  const overflow = raw.overflow || inflated.overflow;
-  base.body = inflated.output;
-  base.complete = raw.eof && !overflow;
-  base.tooLarge = overflow && opts.onOverflow === 'reject';
-  return base;
+  }), failed);
 }
 
 interface StateView {
@@ -142,34 +174,38 @@ function eofPushed(req: IncomingMessage): boolean {
   return st?.ended === true || req.complete;
 }
 
-const kReader = Symbol('portcullis.bodyReader');
-type Readable = IncomingMessage & { [kReader]?: RawReader | undefined };
+/** The handlers one read attaches to the request (closures over the reader: nothing is stored on the request). */
+interface Handlers {
+  readonly readable: () => void;
+  readonly error: () => void;
+  readonly close: () => void;
+}
 
 /**
- * One body read in progress. The event handlers are shared module functions (EventEmitter calls them with
- * `this` = the request; the reader is found through a symbol property that is deleted again when the read ends,
- * which in V8 restores the request's original shape, measured cheaper than a WeakMap entry), and the timer is
- * armed only when the body was not already buffered.
+ * One body read in progress. Listeners and the timer exist only when the body was not already buffered. The
+ * handlers are closures over the reader rather than module functions that find the reader through a property on
+ * the request: adding and deleting a property on an IncomingMessage that gained listeners in between turns it
+ * into a dictionary-mode object in V8 (measured), which slows every later access by the application.
  */
 class RawReader {
   readonly raw: Raw = { chunks: [], replay: [], size: 0, eof: false, overflow: false, aborted: false, timedOut: false };
   done = false;
   timer: NodeJS.Timeout | undefined = undefined;
   resolve: ((raw: Raw) => void) | undefined = undefined;
-  listening = false;
+  handlers: Handlers | undefined = undefined;
 
-  constructor(readonly req: Readable, readonly cap: number) {}
+  constructor(readonly req: IncomingMessage, readonly cap: number) {}
 
   cleanup(): void {
-    const req = this.req;
-    if (this.listening) {
-      req.removeListener('readable', onReadable);
-      req.removeListener('error', onError);
-      req.removeListener('close', onClose);
-      req.removeListener('aborted', onClose);
-      this.listening = false;
+    const h = this.handlers;
+    if (h !== undefined) {
+      const req = this.req;
+      req.removeListener('readable', h.readable);
+      req.removeListener('error', h.error);
+      req.removeListener('close', h.close);
+      req.removeListener('aborted', h.close);
+      this.handlers = undefined;
     }
-    if (req[kReader] === this) delete req[kReader];
     if (this.timer !== undefined) clearTimeout(this.timer);
   }
 
@@ -226,17 +262,6 @@ class RawReader {
   }
 }
 
-function onError(this: Readable): void {
-  this[kReader]?.abort();
-}
-function onClose(this: Readable): void {
-  // 'close' or 'aborted' before EOF: the client went away (or the request was destroyed).
-  const r = this[kReader];
-  if (r !== undefined && !r.raw.eof) r.abort();
-}
-function onReadable(this: Readable): void {
-  this[kReader]?.pump();
-}
 function onTimeout(r: RawReader): void {
   if (r.done) return;
   r.raw.timedOut = true;
@@ -251,12 +276,17 @@ function readRaw(req: IncomingMessage, cap: number, timeoutMs: number): Promise<
   return new Promise<Raw>((resolve) => {
     r.resolve = resolve;
     const q = r.req;
-    q[kReader] = r;
-    r.listening = true;
-    q.on('error', onError);
-    q.on('close', onClose);
-    q.on('aborted', onClose);
+    const h: Handlers = {
+      readable: () => r.pump(),
+      error: () => r.abort(),
+      // 'close' or 'aborted' before EOF: the client went away (or the request was destroyed).
+      close: () => { if (!r.raw.eof) r.abort(); },
+    };
+    r.handlers = h;
+    q.on('error', h.error);
+    q.on('close', h.close);
+    q.on('aborted', h.close);
     if (timeoutMs > 0 && Number.isFinite(timeoutMs)) r.timer = setTimeout(onTimeout, timeoutMs, r);
-    q.on('readable', onReadable);
+    q.on('readable', h.readable);
   });
 }

@@ -23,7 +23,16 @@ export function snapshotFromRequest(req: IncomingMessage, capture: BodyCapture, 
   if (remotePort !== undefined) snap.remotePort = remotePort;
   const serverPort = socket?.localPort;
   if (serverPort !== undefined) snap.serverPort = serverPort;
-  return { ...snap, ...bodyFields(req, capture) };
+  // The body fields set in place (no spread of a second object): what bodyFields() gives.
+  if (capture.body !== undefined) {
+    snap.body = capture.body;
+    snap.bodyComplete = capture.complete;
+  }
+  if (capture.consumed) {
+    const parsed = (req as IncomingMessage & { body?: unknown }).body;
+    if (parsed !== undefined) snap.parsedBody = parsed;
+  }
+  return snap;
 }
 
 /** The body part of a snapshot: captured bytes, or what an upstream parser left in `req.body`. */

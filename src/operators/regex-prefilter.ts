@@ -1,3 +1,4 @@
+import { createAhoCorasick } from './aho-corasick.js';
 import type { OperatorPrefilter, PrefilterClause } from './types.js';
 
 /**
@@ -12,11 +13,29 @@ import type { OperatorPrefilter, PrefilterClause } from './types.js';
  */
 
 interface Info {
-  /** Every string the node can match (lower-cased), or null when unknown / too many. May hold ''. */
+  /** Every string the node can match (lower-cased), or null when unknown / too many. May hold ''. [] = none. */
   exact: string[] | null;
   /** Clauses that every match satisfies. */
   cnf: string[][];
+  /** Skeleton mode only: every match starts with one of these (non-empty) strings; null when unknown. */
+  prefix?: string[] | null;
 }
+
+/**
+ * How the analysis reads the pattern. The plain mode is the literal analysis of the regex itself. A skeleton
+ * mode analyses the image of the regex under "delete the `deleted` chars", restricted to strings without the
+ * `excluded` chars: its clauses hold for the value with the deleted chars removed, whenever the value holds no
+ * excluded char (see wordPredicate). It also tracks prefixes and allows long clauses (they go to a predicate's
+ * own automaton, not to the engine's shared one).
+ */
+interface Mode {
+  /** Per byte: 1 = deleted (maps to ''), 2 = excluded (never matched). Null in the plain mode. */
+  readonly chars: Uint8Array | null;
+  /** Literals one clause may hold. */
+  readonly clauseMax: number;
+}
+
+const PLAIN: Mode = { chars: null, clauseMax: 0 };
 
 /** Chars a small class may hold and still count as an exact set. */
 const CLASS_EXACT_MAX = 12;
@@ -33,6 +52,10 @@ const SOURCE_MAX = 200_000;
 
 const ANY: Info = { exact: null, cnf: [] };
 const EMPTY: Info = { exact: [''], cnf: [] };
+/** Matches nothing (skeleton mode: needs an excluded char). */
+const NONE: Info = { exact: [], cnf: [] };
+
+const isNone = (i: Info): boolean => i.exact !== null && i.exact.length === 0;
 
 class Bail extends Error {}
 
@@ -51,23 +74,29 @@ function uniq(xs: readonly string[]): string[] {
   return [...new Set(xs)];
 }
 
-function charSetInfo(codes: Iterable<number>, ignoreCase: boolean): Info {
+function charSetInfo(codes: Iterable<number>, ignoreCase: boolean, mode: Mode): Info {
   const set = new Set<string>();
+  let excluded = false;
   for (const c of codes) {
     if (c > 0xff) return ANY; // not a byte: values never hold it, but keep the analysis trivially safe
-    set.add(lowerChar(c));
+    const role = mode.chars === null ? 0 : mode.chars[c]!;
+    if (role === 2) {
+      excluded = true;
+      continue;
+    }
+    set.add(role === 1 ? '' : lowerChar(c));
     if (ignoreCase) {
       const p = latin1Partner(c);
       if (p !== -1) set.add(String.fromCharCode(p));
     }
     if (set.size > CLASS_EXACT_MAX) return ANY;
   }
-  if (set.size === 0) return ANY; // an empty class never matches; "anything" is the safe answer
+  if (set.size === 0) return excluded ? NONE : ANY; // an empty class never matches; "anything" is the safe answer
   return { exact: [...set], cnf: [] };
 }
 
-function product(a: readonly string[], b: readonly string[]): string[] | null {
-  if (a.length * b.length > EXACT_MAX * 4) return null;
+function product(a: readonly string[], b: readonly string[], max = EXACT_MAX): string[] | null {
+  if (a.length * b.length > max * 4) return null;
   const out = new Set<string>();
   for (const x of a) {
     for (const y of b) {
@@ -76,7 +105,22 @@ function product(a: readonly string[], b: readonly string[]): string[] | null {
       out.add(s);
     }
   }
-  return out.size > EXACT_MAX ? null : [...out];
+  return out.size > max ? null : [...out];
+}
+
+/** The strings every match starts with (skeleton mode): the exact set, else the tracked prefixes. */
+function prefixOf(info: Info): string[] | null {
+  return info.exact !== null ? info.exact : info.prefix ?? null;
+}
+
+/** A clause's literals cut to their letters/digits core (a substring of a required literal is required too). */
+function trimClause(clause: readonly string[]): string[] | null {
+  const out: string[] = [];
+  for (const s of clause) {
+    const t = s.replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+    out.push(t === '' ? s : t);
+  }
+  return minimize(out);
 }
 
 /** A usable clause from an exact set: none of its strings may be empty. */
@@ -114,23 +158,32 @@ function isWeak(clause: readonly string[]): boolean {
 
 function bestClause(info: Info): string[] | null {
   let best: string[] | null = asClause(info.exact);
+  const pre = info.exact === null ? asClause(info.prefix ?? null) : null;
+  if (pre !== null && (best === null || score(pre) > score(best))) best = pre;
   for (const c of info.cnf) if (best === null || score(c) > score(best)) best = c;
   return best;
 }
 
-function concat(parts: readonly Info[]): Info {
+function concat(parts: readonly Info[], mode: Mode): Info {
+  const skeleton = mode.chars !== null;
+  if (skeleton && parts.some(isNone)) return NONE;
   const cnf: string[][] = [];
   let run: string[] = [''];
   let allExact = true;
-  const flush = (): void => {
-    const c = asClause(run);
+  let prefix: string[] | null | undefined; // skeleton mode: set at the first non-exact part
+  const flush = (next?: Info): void => {
+    // Skeleton mode: the exact run followed by the next part's prefixes is a (longer) required literal.
+    const pre = skeleton && next !== undefined ? next.prefix ?? null : null;
+    const joined = pre !== null ? product(run, pre, mode.clauseMax) : null;
+    if (prefix === undefined && skeleton) prefix = joined ?? (pre === null ? run : null);
+    const c = asClause(joined ?? run);
     if (c !== null) cnf.push(c);
   };
   for (const p of parts) {
     for (const c of p.cnf) cnf.push(c);
     if (p.exact === null) {
       allExact = false;
-      flush();
+      flush(p);
       run = [''];
       continue;
     }
@@ -145,10 +198,16 @@ function concat(parts: readonly Info[]): Info {
   }
   if (allExact) return { exact: run, cnf };
   flush();
-  return { exact: null, cnf };
+  const out: Info = { exact: null, cnf };
+  if (skeleton) out.prefix = prefix !== undefined && prefix !== null && asClause(prefix) !== null ? prefix : null;
+  return out;
 }
 
-function alternate(alts: readonly Info[]): Info {
+function alternate(input: readonly Info[], mode: Mode): Info {
+  const skeleton = mode.chars !== null;
+  const alts = skeleton ? input.filter((a) => !isNone(a)) : input;
+  if (alts.length === 0) return NONE;
+  if (alts.length === 1) return alts[0]!;
   if (alts.every((a) => a.exact !== null)) {
     const all = uniq(alts.flatMap((a) => a.exact!));
     if (all.length <= EXACT_MAX) return { exact: all, cnf: [] };
@@ -159,12 +218,36 @@ function alternate(alts: readonly Info[]): Info {
     if (c === null) return ANY;
     for (const s of c) union.push(s);
   }
-  const clause = uniq(union);
-  return clause.length > CLAUSE_MAX ? ANY : { exact: null, cnf: [clause] };
+  if (!skeleton) {
+    const clause = uniq(union);
+    return clause.length > CLAUSE_MAX ? ANY : { exact: null, cnf: [clause] };
+  }
+  let clause: string[] | null = minimize(union);
+  if (clause.length > mode.clauseMax) clause = trimClause(clause);
+  if (clause === null || clause.length > mode.clauseMax) return ANY;
+  // Every match starts with a prefix of one of the alternatives (when each has one).
+  let prefix: string[] | null = [];
+  for (const a of alts) {
+    const p = asClause(prefixOf(a));
+    if (p === null) {
+      prefix = null;
+      break;
+    }
+    for (const s of p) prefix.push(s);
+  }
+  if (prefix !== null) {
+    prefix = uniq(prefix);
+    if (prefix.length > mode.clauseMax) prefix = null;
+  }
+  return { exact: null, cnf: [clause], prefix };
 }
 
-function quantify(info: Info, min: number, max: number): Info {
+function quantify(info: Info, min: number, max: number, mode: Mode): Info {
   if (min === 1 && max === 1) return info;
+  if (mode.chars !== null) {
+    if (isNone(info)) return min === 0 ? EMPTY : NONE;
+    if (info.exact !== null && info.exact.every((s) => s === '')) return EMPTY; // repeats of '' are ''
+  }
   if (min === 0) {
     if (max === 1 && info.exact !== null) return { exact: uniq([...info.exact, '']), cnf: [] };
     return ANY;
@@ -178,6 +261,7 @@ function quantify(info: Info, min: number, max: number): Info {
     for (let k = 1; k < Math.min(min, 8) && rep !== null; k++) rep = product(rep, c);
     cnf.push(rep ?? c);
   }
+  if (mode.chars !== null) return { exact: null, cnf, prefix: asClause(prefixOf(info)) };
   return { exact: null, cnf };
 }
 
@@ -205,6 +289,7 @@ class Analyzer {
   constructor(
     private readonly src: string,
     private readonly ignoreCase: boolean,
+    private readonly mode: Mode = PLAIN,
   ) {
     this.budget = src.length * 4 + 64;
   }
@@ -225,7 +310,7 @@ class Analyzer {
       this.i++;
       alts.push(this.sequence());
     }
-    return alts.length === 1 ? alts[0]! : alternate(alts);
+    return alts.length === 1 ? alts[0]! : alternate(alts, this.mode);
   }
 
   private sequence(): Info {
@@ -236,10 +321,10 @@ class Analyzer {
       if (c === -1 || c === 0x7c || c === 0x29 /* ) */) break;
       let atom = this.atom();
       const q = this.quantifier();
-      if (q !== null) atom = quantify(atom, q.min, q.max);
+      if (q !== null) atom = quantify(atom, q.min, q.max, this.mode);
       parts.push(atom);
     }
-    return parts.length === 1 ? parts[0]! : concat(parts);
+    return parts.length === 1 ? parts[0]! : concat(parts, this.mode);
   }
 
   /** `*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}` with an optional lazy `?`; null when none follows. */
@@ -298,7 +383,7 @@ class Analyzer {
   }
 
   private literal(c: number): Info {
-    return charSetInfo([c], this.ignoreCase);
+    return charSetInfo([c], this.ignoreCase, this.mode);
   }
 
   private group(): Info {
@@ -333,7 +418,7 @@ class Analyzer {
       case 0x62: // \b
       case 0x42: // \B
         return EMPTY;
-      case 0x64: return charSetInfo(DIGITS, false); // \d
+      case 0x64: return charSetInfo(DIGITS, false, this.mode); // \d
       case 0x73: case 0x77: case 0x44: case 0x53: case 0x57: return ANY; // \s \w \D \S \W
       case 0x6e: return this.literal(0x0a);
       case 0x72: return this.literal(0x0d);
@@ -447,7 +532,7 @@ class Analyzer {
     }
     this.i++; // ]
     if (negated || unknown) return ANY;
-    return charSetInfo(codes, this.ignoreCase);
+    return charSetInfo(codes, this.ignoreCase, this.mode);
   }
 }
 
@@ -455,34 +540,147 @@ class Analyzer {
 function minimize(clause: readonly string[]): string[] {
   const sorted = uniq(clause).sort((a, b) => a.length - b.length);
   const kept: string[] = [];
-  for (const s of sorted) if (!kept.some((k) => s.includes(k))) kept.push(s);
+  const keptSet = new Set<string>();
+  let shortest = Infinity;
+  for (const s of sorted) {
+    // Look up each substring of `s` (literals are short) rather than scanning the kept list: clauses of
+    // skeleton analyses hold thousands of literals.
+    let covered = false;
+    for (let i = 0; i + shortest <= s.length && !covered; i++) {
+      for (let j = i + shortest; j <= s.length; j++) {
+        if (keptSet.has(s.slice(i, j))) {
+          covered = true;
+          break;
+        }
+      }
+    }
+    if (covered) continue;
+    kept.push(s);
+    keptSet.add(s);
+    if (s.length < shortest) shortest = s.length;
+  }
   return kept;
+}
+
+function rankClauses(info: Info, clauseMax: number): string[][] {
+  const candidates: string[][] = [...info.cnf];
+  const top = asClause(info.exact);
+  if (top !== null) candidates.push(top);
+  const pre = info.exact === null ? asClause(info.prefix ?? null) : null;
+  if (pre !== null) candidates.push(pre);
+  return uniq(candidates.map((c) => JSON.stringify(minimize(c))))
+    .map((k) => JSON.parse(k) as string[])
+    .filter((c) => c.length > 0 && c.length <= clauseMax)
+    .sort((a, b) => score(b) - score(a));
+}
+
+function analyze(source: string, flags: string, mode: Mode): Info | null {
+  try {
+    return new Analyzer(source, flags.includes('i'), mode).run();
+  } catch (err) {
+    if (err instanceof Bail) return null;
+    throw err;
+  }
+}
+
+/**
+ * Evasion-tolerant spellings in CRS patterns put fillers between the letters of command words (`c\a''t`,
+ * `c$@at`, `w^h^o^a^m^i`), so no literal of two letters is required by the regex itself. A skeleton names
+ * the filler chars to delete from the value before looking for words, and the chars whose presence makes the
+ * check give up (they may start fillers that hold letters, such as `$@` or `${x}`).
+ */
+interface Skeleton {
+  readonly name: string;
+  readonly deleted: string;
+  readonly excluded: string;
+}
+
+/** The CRS Unix (932230, 932235, 932250, 932260) and Windows (932370, 932380) filler alphabets. */
+export const SKELETONS: readonly Skeleton[] = [
+  { name: 'sh', deleted: `"')[\\`, excluded: '$' },
+  { name: 'cmd', deleted: '"^', excluded: '' },
+];
+
+/** Patterns shorter than this get no skeleton analysis (the big CRS alternations are 2-10 KB). */
+const SKELETON_MIN_SOURCE = 1024;
+/** Literals a skeleton clause may hold (it goes to the predicate's own automaton). */
+const SKELETON_CLAUSE_MAX = 4096;
+/** Skeleton clauses (automata) one predicate tests at most. */
+const SKELETON_CLAUSES_KEPT = 2;
+
+function skeletonMode(sk: Skeleton): Mode {
+  const chars = new Uint8Array(256);
+  for (const c of sk.deleted) chars[c.charCodeAt(0)] = 1;
+  for (const c of sk.excluded) chars[c.charCodeAt(0)] = 2;
+  for (let c = 0; c < 256; c++) {
+    // Letters would make the test case-sensitive (and Latin-1 letters pair up under `i`).
+    if (chars[c] !== 0 && (c >= 0x80 || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a))) throw new Error(`skeleton ${sk.name}: letter ${c}`);
+  }
+  return { chars, clauseMax: SKELETON_CLAUSE_MAX };
+}
+
+/**
+ * A predicate from a skeleton analysis: true when the value holds an excluded char, else when the value with
+ * the deleted chars removed contains a literal of every clause (ASCII-case-insensitively). Necessary for the
+ * regex: a match `m` of the regex without excluded chars has its image (deleted chars removed) in the analysed
+ * language, so the image satisfies every clause, and the image of `m` is a substring of the value's image.
+ */
+export function skeletonPredicate(sk: Skeleton, clauses: readonly (readonly string[])[]): PrefilterClause {
+  const mode = skeletonMode(sk);
+  const chars = mode.chars!;
+  const automata = clauses.map((c) => createAhoCorasick(c));
+  const test = (value: string): boolean => {
+    let image: string | null = null;
+    let from = 0;
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      const role = c < 256 ? chars[c]! : 0;
+      if (role === 0) continue;
+      if (role === 2) return true;
+      image = (image ?? '') + value.slice(from, i);
+      from = i + 1;
+    }
+    const s = image === null ? value : image + value.slice(from);
+    for (const ac of automata) if (!ac.test(s)) return false;
+    return true;
+  };
+  const id = `rx-skeleton:${sk.name}:${clauses.map((c) => [...c].sort().join('\0')).join('\u0001')}`;
+  return { kind: 'predicate', id, test };
+}
+
+/** The best skeleton predicate for a pattern whose plain clauses are weak (or absent), or null. */
+function skeletonClause(source: string, flags: string, plainBest: readonly string[] | undefined): PrefilterClause | null {
+  if (source.length < SKELETON_MIN_SOURCE) return null;
+  if (plainBest !== undefined && !isWeak(plainBest)) return null;
+  let best: { sk: Skeleton; clauses: string[][] } | null = null;
+  for (const sk of SKELETONS) {
+    const info = analyze(source, flags, skeletonMode(sk));
+    if (info === null || isNone(info)) continue;
+    const ranked = rankClauses(info, SKELETON_CLAUSE_MAX).filter((c) => !isWeak(c));
+    if (ranked.length === 0) continue;
+    if (best === null || score(ranked[0]!) > score(best.clauses[0]!)) best = { sk, clauses: ranked.slice(0, SKELETON_CLAUSES_KEPT) };
+  }
+  return best === null ? null : skeletonPredicate(best.sk, best.clauses);
 }
 
 /**
  * The prefilter of a regex compiled with `flags`, or null when nothing useful (or nothing safe) can be said.
  * Only flags that do not change what is matched beyond case are modelled (`u` and `v` give null).
+ * Besides the literal clauses (for the engine's shared automaton), a large pattern whose literal clauses are
+ * weak may get one predicate clause from a skeleton analysis (see SKELETONS).
  */
 export function regexPrefilter(source: string, flags: string): OperatorPrefilter | null {
   if (/[uv]/.test(flags) || source.length > SOURCE_MAX) return null;
-  let info: Info;
-  try {
-    info = new Analyzer(source, flags.includes('i')).run();
-  } catch (err) {
-    if (err instanceof Bail) return null;
-    throw err;
-  }
-  const candidates: string[][] = [...info.cnf];
-  const top = asClause(info.exact);
-  if (top !== null) candidates.push(top);
-  const ranked = uniq(candidates.map((c) => JSON.stringify(minimize(c))))
-    .map((k) => JSON.parse(k) as string[])
-    .filter((c) => c.length > 0 && c.length <= CLAUSE_MAX)
-    .sort((a, b) => score(b) - score(a));
+  const info = analyze(source, flags, PLAIN);
+  if (info === null) return null;
+  const ranked = rankClauses(info, CLAUSE_MAX);
   // Clauses of lone letters, digits or spaces filter almost nothing and cost a check per such char: keep
   // one only when nothing better exists.
   const strong = ranked.filter((c) => !isWeak(c));
   const clauses = (strong.length > 0 ? strong : ranked.slice(0, 1)).slice(0, CLAUSES_KEPT);
-  if (clauses.length === 0) return null;
-  return { clauses: clauses.map((literals): PrefilterClause => ({ kind: 'literals', literals })) };
+  const out = clauses.map((literals): PrefilterClause => ({ kind: 'literals', literals }));
+  const pred = skeletonClause(source, flags, clauses[0]);
+  if (pred !== null) out.push(pred);
+  if (out.length === 0) return null;
+  return { clauses: out };
 }

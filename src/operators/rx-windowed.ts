@@ -1,4 +1,5 @@
-import type { CompiledOperator } from './types.js';
+import { regexPrefilter } from './regex-prefilter.js';
+import type { CompiledOperator, OperatorPrefilter } from './types.js';
 import { currentRegexMeter, noteExceeded, rightOpenSource, VALUE_MS, type RegexBudgetPlan } from './rx-budget.js';
 
 /** Work a windowed operator did on its last value (for tests and profiling). */
@@ -14,6 +15,36 @@ export interface WindowedStats {
 export interface WindowedRx extends CompiledOperator {
   readonly plan: RegexBudgetPlan;
   readonly stats: WindowedStats;
+}
+
+/** Literal clauses an in-operator check tests at most (each costs one pass over the value per literal). */
+const CHECK_LITERALS_MAX = 16;
+
+interface Checks {
+  /** Literal clauses, lower-cased, tested with `includes` on the lower-cased value. */
+  readonly literals: string[][];
+  /** Predicate clauses, tested on the value as is. */
+  readonly predicates: ((value: string) => boolean)[];
+}
+
+/**
+ * The prefilter's clauses in a form `mayMatch` tests: literal clauses with `includes` on a lower-cased value
+ * (lower-casing both sides keeps the check necessary: an ASCII-case-insensitive occurrence survives
+ * `toLowerCase`), predicate clauses (one pass each) as they are. Null: no check.
+ */
+function valueChecks(pf: OperatorPrefilter | null): Checks | null {
+  if (pf === null) return null;
+  const literals: string[][] = [];
+  const predicates: ((value: string) => boolean)[] = [];
+  for (const c of pf.clauses) {
+    if (c.kind === 'predicate') {
+      predicates.push(c.test);
+      continue;
+    }
+    if (c.literals.length === 0 || c.literals.length > CHECK_LITERALS_MAX) continue;
+    literals.push(c.literals.map((l) => l.toLowerCase()));
+  }
+  return literals.length === 0 && predicates.length === 0 ? null : { literals, predicates };
 }
 
 function fill(m: RegExpExecArray, captures: string[], max: number): void {
@@ -34,6 +65,29 @@ export function createWindowedRx(re: RegExp, source: string, flags: string, plan
   // and the first windowed test are not charged to the transaction, and a value's time starts after its first window.
   let wholeWarm = false;
   let windowsWarm = false;
+
+  // Before windowing a long value: its prefilter (required literals and predicates, which the engine also checks
+  // when it can), so that a value that cannot match runs no window at all.
+  let pf: OperatorPrefilter | null | undefined;
+  const prefilter = (): OperatorPrefilter | null => (pf === undefined ? (pf = regexPrefilter(source, flags)) : pf);
+  let checks: Checks | null | undefined;
+  const mayMatch = (value: string): boolean => {
+    if (checks === undefined) checks = valueChecks(prefilter());
+    if (checks === null) return true;
+    const lower = value.toLowerCase();
+    for (const clause of checks.literals) {
+      let hit = false;
+      for (const l of clause) {
+        if (lower.includes(l)) {
+          hit = true;
+          break;
+        }
+      }
+      if (!hit) return false;
+    }
+    for (const test of checks.predicates) if (!test(value)) return false;
+    return true;
+  };
 
   const run = (r: RegExp, text: string, from: number, captures: string[] | undefined): boolean => {
     stats.runs++;
@@ -99,6 +153,7 @@ export function createWindowedRx(re: RegExp, source: string, flags: string, plan
           fill(m, captures, maxCaptures);
           return true;
         }
+        if (!mayMatch(value)) return false;
         windowsWarm = true;
         return windows(value, captures);
       } finally {
@@ -108,5 +163,6 @@ export function createWindowedRx(re: RegExp, source: string, flags: string, plan
         }
       }
     },
+    prefilter,
   };
 }

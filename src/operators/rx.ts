@@ -1,6 +1,6 @@
 import { operatorError } from './operator-error.js';
 import { regexPrefilter } from './regex-prefilter.js';
-import type { CompiledOperator, OperatorFactory } from './types.js';
+import type { CompiledOperator, OperatorFactory, OperatorPrefilter } from './types.js';
 import { budgetPlanFor } from './rx-budget.js';
 import { createWindowedRx } from './rx-windowed.js';
 
@@ -27,6 +27,7 @@ export function createRx(source: string, flags: string = DEFAULT_RX_FLAGS): Comp
   // Patterns measured super-linear (rx-cost-table.ts) run within a window/work budget (rx-budget.ts).
   const plan = budgetPlanFor(source, cleanFlags);
   if (plan !== null) return createWindowedRx(re, source, cleanFlags, plan, MAX_CAPTURES);
+  let pf: OperatorPrefilter | null | undefined; // derived once: a skeleton predicate builds automata
   return {
     test(value: string, captures?: string[]): boolean {
       if (captures === undefined) return re.test(value);
@@ -37,7 +38,7 @@ export function createRx(source: string, flags: string = DEFAULT_RX_FLAGS): Comp
       captures.length = count;
       return true;
     },
-    prefilter: () => regexPrefilter(source, cleanFlags),
+    prefilter: () => (pf === undefined ? (pf = regexPrefilter(source, cleanFlags)) : pf),
   };
 }
 

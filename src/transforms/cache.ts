@@ -57,35 +57,49 @@ export interface TransformCacheOptions {
 }
 
 /**
- * Create a memo for one transaction. Keyed first by chain prefix, then by the input string itself (no key
- * concatenation, so a 1 MB value is hashed once by the Map and never copied). Bounded by `maxEntries`.
+ * The built-in memo: keyed first by the input string itself (no key concatenation, so a 1 MB value is hashed once
+ * by the Map and never copied), then by chain prefix. applyChain / applyChainSteps look a value up once and then
+ * read and write its small per-value map (a value seen for the first time costs one lookup, not one per step).
  */
+class Memo implements TransformCache {
+  readonly byInput = new Map<string, Map<string, string>>();
+  private count = 0;
+
+  constructor(private readonly maxEntries: number) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(prefixKey: string, input: string): string | undefined {
+    return this.byInput.get(input)?.get(prefixKey);
+  }
+
+  set(prefixKey: string, input: string, output: string): void {
+    this.put(this.byInput.get(input), prefixKey, input, output);
+  }
+
+  /** Stores into `entry` (the input's map, undefined when it has none yet); returns the input's map, if any. */
+  put(entry: Map<string, string> | undefined, prefixKey: string, input: string, output: string): Map<string, string> | undefined {
+    if (this.count >= this.maxEntries) return entry;
+    if (entry === undefined) {
+      entry = new Map();
+      this.byInput.set(input, entry);
+    }
+    if (!entry.has(prefixKey)) this.count++;
+    entry.set(prefixKey, output);
+    return entry;
+  }
+
+  clear(): void {
+    this.byInput.clear();
+    this.count = 0;
+  }
+}
+
+/** Create a memo for one transaction, bounded by `maxEntries`. */
 export function createTransformCache(options: TransformCacheOptions = {}): TransformCache {
-  const maxEntries = options.maxEntries ?? 20_000;
-  const byPrefix = new Map<string, Map<string, string>>();
-  let size = 0;
-  return {
-    get size() {
-      return size;
-    },
-    get(prefixKey, input) {
-      return byPrefix.get(prefixKey)?.get(input);
-    },
-    set(prefixKey, input, output) {
-      if (size >= maxEntries) return;
-      let m = byPrefix.get(prefixKey);
-      if (m === undefined) {
-        m = new Map();
-        byPrefix.set(prefixKey, m);
-      }
-      if (!m.has(input)) size++;
-      m.set(input, output);
-    },
-    clear() {
-      byPrefix.clear();
-      size = 0;
-    },
-  };
+  return new Memo(options.maxEntries ?? 20_000);
 }
 
 /**
@@ -100,6 +114,25 @@ export function applyChain(chain: CompiledChain, input: string, cache?: Transfor
     let v = input;
     for (let k = 0; k < n; k++) v = (fns[k] as TransformFn)(v);
     return v;
+  }
+  if (cache instanceof Memo) {
+    let entry = cache.byInput.get(input);
+    let k = n - 1;
+    let v: string | undefined;
+    if (entry === undefined) k = -1;
+    else {
+      for (; k >= 0; k--) {
+        v = entry.get(keys[k] as string);
+        if (v !== undefined) break;
+      }
+      if (k === n - 1) return v as string;
+    }
+    let value = v ?? input;
+    for (k = k + 1; k < n; k++) {
+      value = (fns[k] as TransformFn)(value);
+      entry = cache.put(entry, keys[k] as string, input, value);
+    }
+    return value;
   }
   // Longest memoised prefix, from the whole chain down.
   let k = n - 1;
@@ -126,6 +159,20 @@ export function applyChainSteps(chain: CompiledChain, input: string, cache?: Tra
   const { fns, keys } = chain;
   const steps = [input];
   let value = input;
+  if (cache instanceof Memo) {
+    let entry = cache.byInput.get(input);
+    for (let k = 0; k < fns.length; k++) {
+      const key = keys[k] as string;
+      let next = entry?.get(key);
+      if (next === undefined) {
+        next = (fns[k] as TransformFn)(value);
+        entry = cache.put(entry, key, input, next);
+      }
+      if (next !== value) steps.push(next);
+      value = next;
+    }
+    return steps;
+  }
   for (let k = 0; k < fns.length; k++) {
     const key = keys[k] as string;
     let next = cache?.get(key, input);

@@ -36,8 +36,9 @@ export function appendCookies(header: string, out: VarEntry[]): void {
  */
 export function parseCookies(headers: readonly (readonly [string, string])[]): VarEntry[] {
   const out: VarEntry[] = [];
-  for (const [name, value] of headers) {
-    if (name.length === 6 && name.toLowerCase() === 'cookie') appendCookies(value, out);
+  for (let i = 0; i < headers.length; i++) {
+    const name = headers[i]![0];
+    if (name.length === 6 && (name === 'cookie' || name.toLowerCase() === 'cookie')) appendCookies(headers[i]![1], out);
   }
   return out;
 }

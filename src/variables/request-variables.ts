@@ -41,7 +41,12 @@ const ONE: readonly VarEntry[] = Object.freeze([{ key: '', value: '1' }]);
 const ZERO: readonly VarEntry[] = Object.freeze([{ key: '', value: '0' }]);
 
 function namesOf(entries: readonly VarEntry[]): VarEntry[] {
-  return entries.map((e) => ({ key: e.key, value: e.key }));
+  const out = new Array<VarEntry>(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const k = entries[i]!.key;
+    out[i] = { key: k, value: k };
+  }
+  return out;
 }
 
 const PROCESSOR_LABEL: Record<BodyProcessorName, string> = {
@@ -78,7 +83,11 @@ class Vars implements RequestVariables {
   readonly maxDepth: number;
   readonly maxParts: number;
 
-  constructor(public snapshot: RequestSnapshot, limits: ParseLimits) {
+  /** Where the body fields are read: the snapshot, or what setBody() gave later (read lazily, never copied). */
+  bodySource: Pick<RequestSnapshot, 'body' | 'bodyComplete' | 'parsedBody'>;
+
+  constructor(readonly snapshot: RequestSnapshot, limits: ParseLimits) {
+    this.bodySource = snapshot;
     this.maxArgs = nonNegative(limits.maxArgs);
     this.maxDepth = nonNegative(limits.maxDepth);
     this.maxParts = nonNegative(limits.maxParts);
@@ -121,13 +130,8 @@ class Vars implements RequestVariables {
   }
 
   setBody(body: Pick<RequestSnapshot, 'body' | 'bodyComplete' | 'parsedBody'>): void {
-    const { body: _b, bodyComplete: _c, parsedBody: _p, ...head } = this.snapshot;
-    this.snapshot = {
-      ...head,
-      ...(body.body !== undefined ? { body: body.body } : {}),
-      ...(body.bodyComplete !== undefined ? { bodyComplete: body.bodyComplete } : {}),
-      ...(body.parsedBody !== undefined ? { parsedBody: body.parsedBody } : {}),
-    };
+    // The body replaces the snapshot's body fields (the snapshot is not copied).
+    this.bodySource = body;
     this.rawMemo = undefined;
     this.bodyMemo = undefined;
     this.clearBodyDependent();
@@ -152,7 +156,12 @@ class Vars implements RequestVariables {
   }
 
   header(lowerName: string): string | undefined {
-    for (const [k, v] of this.snapshot.headers) if (k.length === lowerName.length && k.toLowerCase() === lowerName) return v;
+    const n = lowerName.length;
+    const headers = this.snapshot.headers;
+    for (let i = 0; i < headers.length; i++) {
+      const k = headers[i]![0];
+      if (k.length === n && (k === lowerName || k.toLowerCase() === lowerName)) return headers[i]![1];
+    }
     return undefined;
   }
 
@@ -171,7 +180,7 @@ class Vars implements RequestVariables {
   /** The raw body: `snapshot.body`, else a string/Buffer that an upstream parser left in `parsedBody`. */
   raw(): { buf: Buffer | null; text: string | null } {
     if (this.rawMemo === undefined) {
-      const { body, parsedBody } = this.snapshot;
+      const { body, parsedBody } = this.bodySource;
       let buf: Buffer | null = null;
       if (body !== undefined) buf = body;
       else if (typeof parsedBody === 'string') buf = Buffer.from(parsedBody, 'utf8');
@@ -198,7 +207,7 @@ class Vars implements RequestVariables {
       xml: EMPTY,
     });
     if (buf === null || text === null) {
-      const parsed = this.snapshot.parsedBody;
+      const parsed = this.bodySource.parsedBody;
       if (parsed === undefined || parsed === null || typeof parsed !== 'object') return NO_BODY;
       const json = name === 'JSON';
       return withLabel(flattenValue(parsed, {
@@ -241,6 +250,16 @@ function multipartList(pick: (m: MultipartResult) => readonly VarEntry[]): Provi
   };
 }
 
+/** REQUEST_HEADERS (or, with `names`, REQUEST_HEADERS_NAMES) from the header pairs, in order. */
+function headerEntries(headers: readonly (readonly [string, string])[], names: boolean): VarEntry[] {
+  const out = new Array<VarEntry>(headers.length);
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!;
+    out[i] = { key: h[0], value: names ? h[0] : h[1] };
+  }
+  return out;
+}
+
 function portText(p: number | undefined): string {
   return p === undefined ? '' : String(p);
 }
@@ -269,9 +288,9 @@ const BASE_PROVIDERS: Record<string, Provider> = {
   QUERY_STRING: (v) => scalar(v.target().query),
   ARGS_GET: (v) => v.query().entries,
   ARGS_GET_NAMES: (v) => namesOf(v.query().entries),
-  INBOUND_DATA_ERROR: (v) => flag(v.query().overflow || v.snapshot.bodyComplete === false),
-  REQUEST_HEADERS: (v) => v.snapshot.headers.map(([key, value]) => ({ key, value })),
-  REQUEST_HEADERS_NAMES: (v) => v.snapshot.headers.map(([key]) => ({ key, value: key })),
+  INBOUND_DATA_ERROR: (v) => flag(v.query().overflow || v.bodySource.bodyComplete === false),
+  REQUEST_HEADERS: (v) => headerEntries(v.snapshot.headers, false),
+  REQUEST_HEADERS_NAMES: (v) => headerEntries(v.snapshot.headers, true),
   REQUEST_COOKIES: (v) => parseCookies(v.snapshot.headers),
   REQUEST_COOKIES_NAMES: (v) => namesOf(v.get('REQUEST_COOKIES')),
   REMOTE_ADDR: (v) => scalar(v.snapshot.remoteAddress),

@@ -114,6 +114,33 @@ describe('rule prefilter: same results with and without', () => {
     }
   });
 
+  it('multiMatch rules, TX rules and a mid-phase body processor switch (custom SecLang rules)', () => {
+    const text = [
+      `SecRule ARGS "@rx eval\\(" "id:1001,phase:2,pass,t:none,t:base64Decode,multiMatch,msg:'b64 eval'"`,
+      `SecRule ARGS|REQUEST_HEADERS "@contains <script" "id:1002,phase:2,pass,t:none,t:urlDecodeUni,t:htmlEntityDecode,multiMatch,msg:'script'"`,
+      `SecRule REQUEST_HEADERS:Content-Type "@contains json" "id:1003,phase:1,pass,nolog,ctl:requestBodyProcessor=JSON"`,
+      `SecRule ARGS "@contains attack" "id:1004,phase:2,pass,t:lowercase,msg:'attack'"`,
+      `SecAction "id:1006,phase:1,pass,nolog,setvar:tx.foo=1"`,
+      `SecRule TX:foo "@eq 1" "id:1005,phase:2,pass,msg:'tx'"`,
+    ].join('\n');
+    const engines = pair({ mode: 'detect', rules: { defaults: false, seclang: [{ text }] } } as PortcullisOptions);
+    // The multiMatch rules are prefiltered (else this test would not exercise the multiMatch plan).
+    assert.ok(engines.on.ruleset.byId.get(1001)!.pf !== null && engines.on.ruleset.byId.get(1002)!.pf !== null);
+    const hits = (r: Req): string => run(engines.on, r);
+    // Only a later step shows the needle: base64 of "eval(1", and an entity-encoded tag.
+    assert.match(hits({ method: 'GET', url: '/?a=ZXZhbCgx', headers: [['host', 'h']] }), /1001@ARGS:a/);
+    assert.match(hits({ method: 'GET', url: '/?a=%26lt;script', headers: [['host', 'h']] }), /1002@ARGS:a/);
+    assert.match(hits({ method: 'POST', url: '/', headers: [['host', 'h'], ['content-type', 'application/json']], body: '{"x":"AtTaCk"}' }), /1004@ARGS:json\.x/);
+    const frag = fc.constantFrom('ZXZhbCgx', 'ZXZh', 'bCgx', 'eval(', 'EVAL(', '<script', '%3Cscript', '&lt;script', '%26lt;script', 'attack', 'ATTACK', 'a', ' ', '%', '&', '=', '+', '\u00e9');
+    const text2 = fc.array(frag, { maxLength: 6 }).map((a) => a.join(''));
+    fc.assert(fc.property(text2, text2, fc.boolean(), (v, w, json) => {
+      const headers: [string, string][] = [['host', 'h'], ['x-test', w], ['content-type', json ? 'application/json' : 'application/x-www-form-urlencoded']];
+      const body = json ? JSON.stringify({ k: v, l: [w] }) : `k=${encodeURIComponent(v)}&l=${w.replace(/[&#]/g, '')}`;
+      same(engines, { method: 'POST', url: `/?q=${encodeURIComponent(w)}&r=${v.replace(/[&#\s]/g, '')}`, headers, body });
+      return true;
+    }), { numRuns: 400 });
+  });
+
   const crsPresent = CRS_DIR !== undefined && existsSync(join(CRS_DIR, 'rules'));
   it('CRS v4 with its regression-suite requests', { skip: crsPresent ? false : 'CRS not found' }, () => {
     const engines = pair({

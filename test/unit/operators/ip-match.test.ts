@@ -4,7 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PortcullisError } from '../../../src/errors.js';
+import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
 import { ipMatchFromFileOperator, ipMatchOperator } from '../../../src/operators/ip-match.js';
+import { fourPartDecimal } from '../../../src/operators/ip-set.js';
 
 describe('@ipMatch', () => {
   const cases: [string, string, boolean][] = [
@@ -98,6 +101,57 @@ describe('@ipMatchFromFile', () => {
     assert.throws(
       () => ipMatchFromFileOperator('does-not-exist.txt', { baseDir: tmpdir() }),
       (e: unknown) => e instanceof PortcullisError && e.code === 'ERR_PORTCULLIS_RULE_OPERATOR',
+    );
+  });
+});
+
+describe('fourPartDecimal (the IPv4 fast path of @ipMatch)', () => {
+  const reference = (text: string): number =>
+    ipaddr.IPv4.isValidFourPartDecimal(text) ? ipaddr.IPv4.parse(text).toByteArray().reduce((a, b) => a * 256 + b, 0) : -1;
+  const table: [string, number][] = [
+    ['127.0.0.1', 0x7f000001],
+    ['0.0.0.0', 0],
+    ['255.255.255.255', 0xffffffff],
+    ['256.0.0.1', -1],
+    ['1.2.3', -1],
+    ['1.2.3.4.5', -1],
+    ['1.2.3.', -1],
+    ['.1.2.3', -1],
+    ['1..2.3', -1],
+    ['01.2.3.4', -1],
+    ['1.2.3.00', -1],
+    ['1.2.3.0', 0x01020300],
+    ['1.2.3.4 ', -1],
+    [' 1.2.3.4', -1],
+    ['1.2.3.4\n', -1],
+    ['0x7f.0.0.1', -1],
+    ['127.1', -1],
+    ['2130706433', -1],
+    ['1.2.3.2555', -1],
+    ['1.2.3.-4', -1],
+    ['１.2.3.4', -1], // full-width digit: not \d
+    ['', -1],
+    ['.', -1],
+  ];
+  for (const [text, want] of table) {
+    it(`${JSON.stringify(text)} -> ${want}`, () => {
+      assert.equal(fourPartDecimal(text), want);
+      assert.equal(reference(text), want, 'ipaddr.js agrees');
+    });
+  }
+  it('agrees with ipaddr.js on random dotted strings', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9.a ]{0,16}$/), (text) => {
+        assert.equal(fourPartDecimal(text), reference(text));
+      }),
+      { numRuns: 3000 },
+    );
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 3, maxLength: 5 }), (parts) => {
+        const text = parts.join('.');
+        assert.equal(fourPartDecimal(text), reference(text));
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -10,6 +10,7 @@ import {
   budgetPlanFor, createRegexMeter, EXAMINED_BYTES, enterRegexMeter, planForDegree, rightOpenSource,
 } from '../../../src/operators/rx-budget.js';
 import { MEASURED_REGEX_COSTS } from '../../../src/operators/rx-cost-table.js';
+import { regexPrefilter } from '../../../src/operators/regex-prefilter.js';
 import { createWindowedRx, type WindowedRx } from '../../../src/operators/rx-windowed.js';
 import { loadSecLangFiles } from '../../../src/seclang/parse.js';
 import { isMarker, type RuleSpec } from '../../../src/rules/types.js';
@@ -109,6 +110,51 @@ describe('rx budget: windowed evaluation is sound and finds every short match', 
   });
 });
 
+describe('rx budget: required literals (the prefilter) of windowed patterns', () => {
+  it('offers the same prefilter as plain @rx, and it is never wrong about a value', () => {
+    const cases: [string, string][] = [['ab+c', 's'], ['(?:^|;)\\s*ls\\b', 's'], ['x[ \\t]*y$', 's'], ['(?:cat|TAC)\\b', 'is']];
+    for (const [p, flags] of cases) {
+      const op = windowed(p, flags, 8);
+      const pf = op.prefilter?.() ?? null;
+      assert.deepEqual(pf, regexPrefilter(p, flags));
+      assert.ok(pf !== null && pf.clauses.length > 0, p);
+      const plain = new RegExp(p, flags);
+      fc.assert(fc.property(fc.stringMatching(/^[abcxyABCXY \t;lsatT\n]{0,40}$/), (v) => {
+        const maybe = pf.clauses.every((c) => c.kind === 'literals' && c.literals.some((l) => v.toLowerCase().includes(l)));
+        if (!maybe) {
+          assert.equal(plain.test(v), false, `${p} on ${JSON.stringify(v)}`);
+          assert.equal(op.test(v), false);
+        }
+      }), { numRuns: 400, seed: 7 });
+    }
+  });
+
+  it('a long value without a required literal runs no window and is not reported truncated', () => {
+    const op = windowed('zz', 's', 8, 3);
+    const meter = createRegexMeter();
+    const outer = enterRegexMeter(meter);
+    try {
+      assert.equal(op.test('a'.repeat(100)), false);
+      assert.equal(op.stats.runs, 0);
+      assert.equal(op.stats.truncated, false);
+      assert.equal(meter.truncated, 0);
+      assert.equal(op.test(`${'a'.repeat(100)}zz`), false); // the literal is there: windows run, and stop at maxWindows
+      assert.equal(op.stats.truncated, true);
+    } finally {
+      enterRegexMeter(outer);
+    }
+  });
+
+  it('the check is ASCII-case-insensitive under i, and also holds for Latin-1 letters', () => {
+    const op = windowed('(?:foo|\u00c9t\u00c9)bar', 'is', 8);
+    assert.equal(op.test(`${'.'.repeat(40)}FoObAR${'.'.repeat(40)}`), true);
+    assert.equal(op.test(`${'.'.repeat(40)}\u00e9t\u00e9BAR${'.'.repeat(40)}`), true);
+    assert.equal(op.test(`${'.'.repeat(40)}\u00c9T\u00c9bar${'.'.repeat(40)}`), true);
+    assert.equal(op.test(`${'.'.repeat(40)}fo bar${'.'.repeat(40)}`), false);
+    assert.equal(op.stats.runs, 0);
+  });
+});
+
 const crs = CRS_DIR;
 const present = crs !== undefined && existsSync(join(crs, 'rules'));
 
@@ -177,8 +223,12 @@ describe('rx budget: the CRS patterns NOTES.md §5.5 lists', { skip: present ? f
         ],
       },
     });
-    const hostile = await waf.inspect({ method: 'POST', url: '/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `a=${'%0a'.repeat(20000)}zz` });
+    // A `$` keeps the skeleton predicate (regex-prefilter.ts) from ruling the value out, so the regex runs.
+    const hostile = await waf.inspect({ method: 'POST', url: '/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `a=${'%0a'.repeat(20000)}zz%24` });
     assert.deepEqual(hostile.matches.map((m) => m.id), [1002]);
+    // Without a command word (nor a `$`) the prefilter proves the pattern cannot match: no window runs.
+    const wordless = await waf.inspect({ method: 'POST', url: '/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `a=${'%0a'.repeat(20000)}zz` });
+    assert.deepEqual(wordless.matches.map((m) => m.id), []);
     const attack = await waf.inspect({ method: 'GET', url: '/?a=%3Bwhoami' });
     assert.deepEqual(attack.matches.map((m) => m.id), [1001]);
     await waf.close();

@@ -8,6 +8,7 @@ import {
   createTransformCache,
 } from '../../../src/transforms/cache.js';
 import type { TransformFn } from '../../../src/transforms/types.js';
+import type { TransformCache } from '../../../src/transforms/cache.js';
 
 /** A lookup whose transforms count their calls. */
 function countingLookup(): { lookup: (name: string) => TransformFn | undefined; calls: Map<string, number> } {
@@ -124,5 +125,45 @@ describe('applyChainSteps (multiMatch)', () => {
     assert.equal(steps.at(-1), applyChain(chain, 'a-b'));
     assert.equal(calls.get('strip'), 2); // once for each uncached applyChain above, never for the cached calls
     assert.equal(calls.get('id'), 2);
+  });
+});
+
+describe('the built-in memo and a caller-supplied TransformCache', () => {
+  /** A minimal cache of the interface only (applyChain's generic path). */
+  function plainCache(): TransformCache {
+    const m = new Map<string, string>();
+    return {
+      get size() {
+        return m.size;
+      },
+      get: (key, input) => m.get(`${key}\0${input}`),
+      set: (key, input, output) => void m.set(`${key}\0${input}`, output),
+      clear: () => m.clear(),
+    };
+  }
+
+  it('do the same work and give the same results over mixed chains and values', () => {
+    const a = countingLookup();
+    const b = countingLookup();
+    const names = [['strip'], ['strip', 'up'], ['strip', 'up', 'rev'], ['up'], ['strip', 'id', 'up'], ['rev', 'strip']];
+    const chainsA = names.map((n) => compileChain(n, a.lookup));
+    const chainsB = names.map((n) => compileChain(n, b.lookup));
+    const memo = createTransformCache();
+    const plain = plainCache();
+    const values = ['a-b', 'x', '', 'a-b', 'q-r-s', 'x'];
+    for (let round = 0; round < 2; round++) {
+      for (const v of values) {
+        for (let c = 0; c < names.length; c++) {
+          const steps = round === 0;
+          if (steps) {
+            assert.deepEqual(applyChainSteps(chainsA[c]!, v, memo), applyChainSteps(chainsB[c]!, v, plain), `${names[c]} ${v}`);
+          } else {
+            assert.equal(applyChain(chainsA[c]!, v, memo), applyChain(chainsB[c]!, v, plain), `${names[c]} ${v}`);
+          }
+        }
+      }
+    }
+    assert.deepEqual([...a.calls].sort(), [...b.calls].sort());
+    assert.equal(memo.size, plain.size);
   });
 });

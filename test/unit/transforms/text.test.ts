@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { lowercase, uppercase } from '../../../src/transforms/case.js';
 import { cmdLine } from '../../../src/transforms/cmd-line.js';
 import { removeNulls, replaceNulls } from '../../../src/transforms/nulls.js';
@@ -85,5 +86,45 @@ describe('cmdLine', () => {
     ['  /x', '/x', 'leading space before /'],
     ['a ;(', 'a(', 'the one space written for a run is removed before ('],
   ]);
-  unchanged(cmdLine, ['', 'whoami', 'cat/etc/passwd', 'ls -la', 'a b c']);
+  unchanged(cmdLine, ['', 'whoami', 'cat/etc/passwd', 'ls -la', 'a b c', 'a/b(c) d', 'x ', ' x', '\u00c9t\u00e9', 'a-b_c.d@e?f=g']);
+  // The unchanged check (no scratch buffer, input returned as is) must see every change: one row per trigger.
+  table(cmdLine, [
+    ['abc ', 'abc ', 'trailing lone space'],
+    ['a  b', 'a b', 'second space'],
+    ['a /', 'a/', 'space before / at the end'],
+    ['a (', 'a(', 'space before ( at the end'],
+    ['/(a', '/(a', '/ and ( not after a space'],
+    ['abZ', 'abz', 'upper case last'],
+    ['ab@[`{', 'ab@[`{', 'neighbours of A-Z and a-z'],
+    ['ab,', 'ab ', 'comma last'],
+    ['ab\\', 'ab', 'backslash last'],
+    ['x \' /y', 'x/y', 'a space before a deleted char and a slash'],
+  ]);
+  it('agrees with a straightforward reference on random input', () => {
+    const reference = (input: string): string => {
+      let out = '';
+      let space = false;
+      for (const ch of input) {
+        if ('"\'\\^'.includes(ch)) continue;
+        if (' ,;\t\r\n'.includes(ch)) {
+          if (!space) out += ' ';
+          space = true;
+          continue;
+        }
+        if ((ch === '/' || ch === '(') && space) out = out.slice(0, -1);
+        out += ch >= 'A' && ch <= 'Z' ? ch.toLowerCase() : ch;
+        space = false;
+      }
+      return out;
+    };
+    fc.assert(
+      fc.property(fc.stringMatching(/^[aZ \t\r\n,;/(\\^"'\u00e9]{0,24}$/), (input) => {
+        const got = cmdLine(input);
+        assert.equal(got, reference(input), JSON.stringify(input));
+      }),
+      { numRuns: 5000 },
+    );
+    const long = 'Ab, c'.repeat(3000); // past the initial scratch buffer
+    assert.equal(cmdLine(long), reference(long));
+  });
 });

@@ -1,6 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { flattenValue, processJson } from '../../../src/variables/body/json.js';
+import type { Arbitrary } from 'fast-check';
+import { canonicalNumber, flattenJsonBytes, flattenValue, processJson } from '../../../src/variables/body/json.js';
 import { utf8ToByteString } from '../../../src/variables/bytes.js';
 
 const pairs = (r: { args: { key: string; value: string }[] }): [string, string][] => r.args.map((e) => [e.key, e.value]);
@@ -129,4 +131,84 @@ test('processJson gives the same result when the caller passes the body already 
   for (const body of bodies) {
     assert.deepEqual(processJson(body, 32, 1000, body.toString('latin1')), processJson(body, 32, 1000), body.toString('latin1'));
   }
+});
+
+test('flattenJsonBytes (one pass, no parse tree) gives what JSON.parse + flattenValue give, or hands over (null)', async () => {
+  const fc = (await import('fast-check')).default;
+  // Texts are byte strings of valid UTF-8; the reference decodes them, parses, and re-encodes every string.
+  const reference = (text: string, maxDepth: number, maxArgs: number): [string, string][] | null => {
+    let parsed: unknown;
+    try { parsed = JSON.parse(Buffer.from(text, 'latin1').toString('utf8')); } catch { return null; }
+    const r = flattenValue(parsed, { prefix: 'json', style: 'dot', maxDepth, maxArgs, toBytes: utf8ToByteString });
+    return r.error === null ? pairs(r) : null;
+  };
+  let handled = 0;
+  const check = (text: string, maxDepth = 64, maxArgs = 1000): void => {
+    if (!isUtf8(Buffer.from(text, 'latin1'))) return; // processJson takes this path for valid UTF-8 only
+    const got = flattenJsonBytes(text, 0, maxDepth, maxArgs);
+    const want = reference(text, maxDepth, maxArgs);
+    if (got === null) return; // the general path decides (errors, duplicates, digit keys, limits)
+    handled++;
+    assert.notEqual(want, null, `accepted what JSON.parse + flattenValue reject: ${JSON.stringify(text)}`);
+    assert.deepEqual(got.map((e) => [e.key, e.value]), want, JSON.stringify(text));
+  };
+  // Raw JSON text (not JSON.stringify): duplicate and digit keys, every number form, escapes, odd whitespace.
+  const ws = fc.constantFrom('', '', ' ', '\n', '\t', '\r\n ', '\f');
+  const str = fc.array(fc.constantFrom('a', 'Z', ' ', '\xc3\xa9', '\xe2\x80\x94', '\xf0\x9f\x98\x80', '\\"', '\\\\', '\\/', '\\n', '\\t', '\\b', '\\f', '\\r', '1', '.', '$', '"', '\\x', '\\u0041', '\\u00e9', '\\u00E9', '\\u2028', '\\uD83D\\uDE00', '\\uD83D', '\\uDE00', '\\uFFFD', '\\u0000', '\\u12', '\\uZZZZ', '\x01', '\x7f'), { maxLength: 6 })
+    .map((parts) => `"${parts.join('')}"`);
+  const num = fc.constantFrom('0', '-0', '1', '-12', '1.5', '12.50', '1e2', '1E+2', '2e-3', '0.000001', '1e400', '-1e-400', '123456789012345678901234', '01', '1.', '.5', '-', '1e', '+1', '0x10', 'NaN');
+  const lit = fc.constantFrom('true', 'false', 'null', 'nul', 'True');
+  const key = fc.constantFrom('"a"', '"b"', '"a b"', '""', '"1"', '"0"', '"10"', '"1a"', '"__proto__"', '"x\\"y"', '"\xc3\xa9"', '"\\u00e9"', 'a', '"k\\u0041"', '"\\u0031"', '"\\uD800"', '"\\uD801"', '"\\uFFFD"', '"\xef\xbf\xbd"');
+  const { value } = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, str, num, lit, tie('array'), tie('object')),
+    array: fc.tuple(fc.array(fc.tuple(ws, tie('value'), ws), { maxLength: 4 }), ws)
+      .map(([items, w]) => `[${w}${(items as [string, string, string][]).map(([a, v, b]) => a + v + b).join(',')}]`),
+    object: fc.tuple(fc.array(fc.tuple(key, ws, tie('value'), ws), { maxLength: 4 }), ws)
+      .map(([members, w]) => `{${w}${(members as [string, string, string, string][]).map(([k, a, v, b]) => `${k}${a}:${b}${v}`).join(',')}}`),
+  }));
+  fc.assert(fc.property(ws, value as Arbitrary<string>, ws, (a, v, b) => check(a + v + b)), { numRuns: 3000 });
+  // Broken variants: a character dropped, doubled or swapped in.
+  fc.assert(fc.property(value as Arbitrary<string>, fc.nat(), fc.constantFrom('', ',', '}', ']', '"', ':', '\\', ' ', 'x'), (v, at, ch) => {
+    const i = at % (v.length + 1);
+    check(v.slice(0, i) + ch + v.slice(i + 1));
+    check(v.slice(0, i) + ch + v.slice(i));
+  }), { numRuns: 3000 });
+  // Limits: at the limit handled, past it handed over (the general path reports the error).
+  for (const [text, depth, args] of [['[[["x"]]]', 3, 10], ['[[["x"]]]', 2, 10], ['[1,2]', 5, 2], ['[1,2,3]', 5, 2], ['{"a":{}}', 1, 5], ['{}', 0, 5], ['"s"', 0, 1]] as const) {
+    check(text, depth, args);
+  }
+  assert.equal(flattenJsonBytes('[1,2,3]', 0, 5, 2), null);
+  assert.equal(flattenJsonBytes('[[1]]', 0, 1, 5), null);
+  assert.equal(flattenJsonBytes('{"a":1,"a":2}', 0, 5, 5), null);
+  assert.equal(flattenJsonBytes('{"2":1,"1":2}', 0, 5, 5), null);
+  assert.deepEqual(flattenJsonBytes('\xef\xbb\xbf {"a" : [ {} , [] , "x\\"y" , -0 , 1E+2 ] }', 3, 5, 10)?.map((e) => [e.key, e.value]),
+    [['json.a.0', ''], ['json.a.1', ''], ['json.a.2', 'x"y'], ['json.a.3', '0'], ['json.a.4', '100']]);
+  assert.ok(handled > 1000, `only ${handled} generated texts took the one-pass path`);
+});
+
+test('canonicalNumber: true only when a JSON number literal already is String(Number(literal))', () => {
+  const check = (lit: string): void => {
+    const b = Buffer.from(lit, 'latin1');
+    if (canonicalNumber(b, 0, b.length)) assert.equal(String(Number(lit)), lit, lit);
+  };
+  let canonical = 0;
+  const digits = (n: number, first = '0123456789'): string => {
+    let out = first[Math.floor(Math.random() * first.length)] ?? '';
+    for (let i = 1; i < n; i++) out += '0123456789'[Math.floor(Math.random() * 10)];
+    return n === 0 ? '' : out;
+  };
+  for (let r = 0; r < 50_000; r++) {
+    const sign = Math.random() < 0.3 ? '-' : '';
+    const int = Math.random() < 0.3 ? '0' : digits(1 + Math.floor(Math.random() * 18), '123456789');
+    const zeros = '0'.repeat(Math.random() < 0.3 ? Math.floor(Math.random() * 9) : 0);
+    const frac = Math.random() < 0.5 ? '' : `.${zeros}${digits(Math.floor(Math.random() * 12))}${Math.random() < 0.1 ? '0' : ''}`;
+    const lit = sign + int + (frac === '.' ? '.5' : frac);
+    check(lit);
+    if (canonicalNumber(Buffer.from(lit, 'latin1'), 0, lit.length)) canonical++;
+  }
+  for (const lit of ['0', '-0', '0.5', '-0.5', '0.000001', '0.0000001', '1.50', '1e2', '123456789012345', '1234567890123456', '999999999999999', '0.1', '0.30000000000000004', '9007199254740993', '-12', '100', '1.0']) check(lit);
+  const yes = (lit: string): boolean => canonicalNumber(Buffer.from(lit), 0, lit.length);
+  assert.ok(yes('89.99') && yes('-12') && yes('0.000001') && yes('123456789012345'));
+  assert.ok(!yes('-0') && !yes('1.50') && !yes('0.0000001') && !yes('1e2') && !yes('1234567890123456'));
+  assert.ok(canonical > 10_000, `only ${canonical} canonical literals generated`);
 });
