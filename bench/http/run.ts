@@ -58,7 +58,7 @@ async function main(): Promise<void> {
       for (const v of variants) await measure(servers.get(v)!.port, { ...s }).catch(() => 0); // warm-up
       for (let r = 0; r < rounds; r++) {
         for (const v of (r % 2 === 0 ? variants : [...variants].reverse())) {
-          (results[s.name]![v] ??= []).push(await measure(servers.get(v)!.port, s));
+          (results[s.name]![v] ??= []).push(await measure(servers.get(v)!.port, s).catch((err: Error) => { throw new Error(`${v}: ${err.message}`); }));
         }
       }
     }

@@ -41,7 +41,7 @@ if (variant === 'default') {
 }
 app.use(express.json());
 app.get('/products', (req, res) => { res.json({ q: req.query.q ?? null, items: [1, 2, 3] }); });
-app.post('/api/orders', (req, res) => { res.json({ ok: true, n: Object.keys(req.body as object).length }); });
+app.post('/api/orders', (req, res) => { res.json({ ok: true, n: Object.keys((req.body ?? {}) as object).length }); });
 // The 1 MB hostile form: read whole (both variants), not parsed by the app.
 app.post('/api/bulk', express.raw({ type: () => true, limit: '2mb' }), (req, res) => { res.json({ ok: true, bytes: (req.body as Buffer).length }); });
 

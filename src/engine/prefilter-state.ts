@@ -483,8 +483,18 @@ export class PrefilterState {
     this.slotRows[id] = undefined;
     // Every value passes through the chain unchanged (up to ASCII case): the raw scan is the answer.
     if (triggers >= 0 && unionFeat >= 0 && (unionFeat & triggers) === 0) {
-      this.slotUnion[id] = this.slotSaved[id] = this.srcUnion[src]!;
-      return this.srcUnion[src]!;
+      // The same holds for every other chain of this source that no value triggers: settle them all at once.
+      const raw = this.srcUnion[src]!;
+      const gen = this.srcGen[src]!;
+      const slots = this.plan.slots;
+      for (const k of this.plan.sources[src]!.slots) {
+        const t = slots[k]!.triggers;
+        if (t < 0 || (unionFeat & t) !== 0) continue;
+        this.slotGen[k] = gen;
+        this.slotRows[k] = undefined;
+        this.slotUnion[k] = this.slotSaved[k] = raw;
+      }
+      return raw;
     }
     // Else: the raw union (a superset is safe) plus the scans of the values the chain changes.
     const W = this.words;

@@ -47,6 +47,8 @@ export interface PrefilterSource {
   readonly parent: number;
   /** The predicates of this source the parent does not evaluate (run on the values a derived scan takes). */
   readonly ownPredicates: readonly PredicateRef[];
+  /** The slots reading this source. */
+  readonly slots: Int32Array;
 }
 
 export interface PredicateRef {
@@ -261,12 +263,14 @@ export function* planPrefilterSteps<R extends PrefilterableRule>(rules: readonly
     plan: {
       scanner,
       words: scanner.words,
-      sources: sources.map((s) => {
+      sources: sources.map((s, id) => {
         const parent = s.test === null ? -1 : (sourceIds.get(`${s.collection}\0*`) ?? -1);
         const inParent = parent >= 0 ? sources[parent]!.predicates : new Set<number>();
+        const mine = [...slots.keys()].filter((k) => slots[k]!.source === id);
         return {
           collection: s.collection, test: s.test, predicates: refs(s.predicates), parent,
           ownPredicates: refs(new Set([...s.predicates].filter((p) => !inParent.has(p)))),
+          slots: Int32Array.from(mine),
         };
       }),
       slots: slots.map((s) => ({ source: s.source, chain: s.chain, triggers: s.triggers, multi: s.multi, predicates: refs(s.predicates) })),

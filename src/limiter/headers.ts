@@ -11,12 +11,25 @@ import type { LimitCheck } from '../stores/types.js';
 
 export type RateLimitHeaders = 'draft-6' | 'draft-7' | 'draft-8' | false;
 
+/** The fixed header parts of one limit (computed once per limit: see limitPolicy). */
+export interface LimitPolicy {
+  /** The name as an sf-string. */
+  readonly sf: string;
+  /** draft-8 policy item: `"name";q=100;w=60`. */
+  readonly item: string;
+  /** draft-6/7 policy: `100;w=60`. */
+  readonly simple: string;
+  readonly max: string;
+}
+
 /** A limit that applied to a request, with its decision. */
 export interface AppliedLimit {
   readonly name: string;
   readonly max: number;
   readonly windowMs: number;
   readonly check: LimitCheck;
+  /** The limit's header parts (the limiter passes them; computed here when absent). */
+  readonly policy?: LimitPolicy | undefined;
 }
 
 const secs = (ms: number): number => Math.max(0, Math.ceil(ms / 1000));
@@ -32,35 +45,35 @@ const sfString = (s: string): string => {
   return v;
 };
 
-/** The policy header is the same for every request the same limits apply to. */
-const policies = new Map<string, string>();
-const policyOf = (applied: readonly AppliedLimit[]): string => {
-  let key = '';
-  for (const a of applied) key += `${a.name}\u0000${a.max}\u0000${a.windowMs}\u0000`;
-  let v = policies.get(key);
-  if (v === undefined) {
-    v = applied.map((a) => `${sfString(a.name)};q=${a.max};w=${secs(a.windowMs)}`).join(', ');
-    if (policies.size < 1000) policies.set(key, v);
-  }
-  return v;
-};
+/** The header parts of a limit, which are the same for every request it applies to. */
+export function limitPolicy(name: string, max: number, windowMs: number): LimitPolicy {
+  const sf = sfString(name);
+  const w = secs(windowMs);
+  return { sf, item: `${sf};q=${max};w=${w}`, simple: `${max};w=${w}`, max: String(max) };
+}
+
+const policyOf = (a: AppliedLimit): LimitPolicy => a.policy ?? limitPolicy(a.name, a.max, a.windowMs);
 
 /** Sets the headers for the limits that applied; `tightest` is the one reported by drafts with a single policy. */
 export function setRateLimitHeaders(res: ServerResponse, draft: RateLimitHeaders, applied: readonly AppliedLimit[], tightest: AppliedLimit): void {
   if (draft === false || res.headersSent) return;
-  const { max, windowMs, check } = tightest;
-  const w = secs(windowMs);
+  const { check } = tightest;
   if (draft === 'draft-8') {
-    res.setHeader('RateLimit-Policy', policyOf(applied));
-    res.setHeader('RateLimit', applied.length === 1
-      ? `${sfString(tightest.name)};r=${check.remaining};t=${secs(check.resetMs)}`
-      : applied.map((a) => `${sfString(a.name)};r=${a.check.remaining};t=${secs(a.check.resetMs)}`).join(', '));
+    if (applied.length === 1) {
+      res.setHeader('RateLimit-Policy', policyOf(applied[0]!).item);
+      res.setHeader('RateLimit', `${policyOf(tightest).sf};r=${check.remaining};t=${secs(check.resetMs)}`);
+    } else {
+      res.setHeader('RateLimit-Policy', applied.map((a) => policyOf(a).item).join(', '));
+      res.setHeader('RateLimit', applied.map((a) => `${policyOf(a).sf};r=${a.check.remaining};t=${secs(a.check.resetMs)}`).join(', '));
+    }
   } else if (draft === 'draft-7') {
-    res.setHeader('RateLimit-Policy', `${max};w=${w}`);
-    res.setHeader('RateLimit', `limit=${max}, remaining=${check.remaining}, reset=${secs(check.resetMs)}`);
+    const p = policyOf(tightest);
+    res.setHeader('RateLimit-Policy', p.simple);
+    res.setHeader('RateLimit', `limit=${p.max}, remaining=${check.remaining}, reset=${secs(check.resetMs)}`);
   } else {
-    res.setHeader('RateLimit-Policy', `${max};w=${w}`);
-    res.setHeader('RateLimit-Limit', String(max));
+    const p = policyOf(tightest);
+    res.setHeader('RateLimit-Policy', p.simple);
+    res.setHeader('RateLimit-Limit', p.max);
     res.setHeader('RateLimit-Remaining', String(check.remaining));
     res.setHeader('RateLimit-Reset', String(secs(check.resetMs)));
   }

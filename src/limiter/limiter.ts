@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ipKey } from '../bans/ip.js';
 import type { CounterStore, LimitCheck } from '../stores/types.js';
-import type { AppliedLimit } from './headers.js';
+import { limitPolicy, type AppliedLimit } from './headers.js';
 
 export type KeyFunction = (req: IncomingMessage, clientIp: string) => string | undefined;
 
@@ -33,6 +33,9 @@ export interface Limiter {
   check(req: IncomingMessage, clientIp: string): LimitOutcome | Promise<LimitOutcome> | undefined;
 }
 
+/** The matcher of a limit without method or path: it matches every request, so the limiter does not call it. */
+const anyRoute = (): boolean => true;
+
 /** Route scope like exclusions': exact path (case-insensitive, trailing slash ignored), `prefix*`, or a RegExp. */
 export function compileRoute(method: string | readonly string[] | undefined, path: string | RegExp | undefined): (method: string, path: string) => boolean {
   const methods = method === undefined ? null : new Set((typeof method === 'string' ? [method] : method).map((m) => m.toUpperCase()));
@@ -49,7 +52,10 @@ export function compileRoute(method: string | readonly string[] | undefined, pat
       test = (p) => (p.toLowerCase().replace(/\/+$/, '') || '/') === exact;
     }
   }
-  if (test === null) return (m) => methods === null || methods.has(m.toUpperCase());
+  if (test === null) {
+    if (methods === null) return anyRoute;
+    return (m) => methods.has(m.toUpperCase());
+  }
   const t = test;
   // A percent-encoded path (`/%6Cogin`) reaches the same route: test the decoded form too.
   return (m, p) => (methods === null || methods.has(m.toUpperCase())) && (t(p) || (p.includes('%') && t(decodePath(p))));
@@ -71,34 +77,61 @@ function boundKey(k: string): string {
 }
 
 export function createLimiter(limits: readonly CompiledLimit[], store: CounterStore, ipv6Subnet: number): Limiter {
+  // What does not change per request, computed once per limit: the store key prefix and the header parts.
+  const prepared = limits.map((l) => ({
+    limit: l, prefix: `${l.name}\u0000`, policy: limitPolicy(l.name, l.max, l.windowMs), always: l.matches === anyRoute,
+    // The last client IP and its keys: the same client again (keep-alive, a burst) reuses the store key string,
+    // whose hash V8 has already computed, instead of parsing and concatenating anew.
+    lastIp: '', lastKey: '', lastStoreKey: '',
+  }));
+  // The path is needed only when some limit is scoped to routes.
+  const needsPath = prepared.some((p) => !p.always);
   return {
     check(req, clientIp) {
-      const url = req.url ?? '/';
-      const q = url.indexOf('?');
-      const path = q === -1 ? url : url.slice(0, q);
-      const method = req.method ?? 'GET';
+      let method = '';
+      let path = '';
+      if (needsPath) {
+        const url = req.url ?? '/';
+        const q = url.indexOf('?');
+        path = q === -1 ? url : url.slice(0, q);
+        method = req.method ?? 'GET';
+      }
       let applied: AppliedLimit[] | undefined;
       let pending: Promise<unknown>[] | undefined;
       let firstKey = '';
-      for (const limit of limits) {
-        if (!limit.matches(method, path)) continue;
+      for (const p of prepared) {
+        const { limit, prefix, policy, always } = p;
+        if (!always && !limit.matches(method, path)) continue;
         let key: string | undefined;
-        try {
-          key = limit.key ? limit.key(req, clientIp) : ipKey(clientIp, ipv6Subnet);
-        } catch {
-          key = ipKey(clientIp, ipv6Subnet);
-        }
-        if (typeof key !== 'string') continue; // the key function skips this request
-        key = boundKey(key);
-        if (firstKey === '') firstKey = key;
-        const r = store.consume(`${limit.name}\u0000${key}`, limit.max, limit.windowMs);
-        const list = (applied ??= []);
-        if (r instanceof Promise) {
-          const i = list.length;
-          list.push({ name: limit.name, max: limit.max, windowMs: limit.windowMs, check: PENDING });
-          (pending ??= []).push(r.then((check) => { list[i] = { ...list[i]!, check }; }));
+        let storeKey: string;
+        if (!limit.key) {
+          if (clientIp !== p.lastIp || p.lastIp === '') {
+            p.lastKey = boundKey(ipKey(clientIp, ipv6Subnet));
+            p.lastStoreKey = prefix + p.lastKey;
+            p.lastIp = clientIp;
+          }
+          key = p.lastKey;
+          storeKey = p.lastStoreKey;
         } else {
-          list.push({ name: limit.name, max: limit.max, windowMs: limit.windowMs, check: r });
+          try {
+            key = limit.key(req, clientIp);
+          } catch {
+            key = ipKey(clientIp, ipv6Subnet);
+          }
+          if (typeof key !== 'string') continue; // the key function skips this request
+          key = boundKey(key);
+          storeKey = prefix + key;
+        }
+        if (firstKey === '') firstKey = key;
+        const r = store.consume(storeKey, limit.max, limit.windowMs);
+        const a: AppliedLimit = { name: limit.name, max: limit.max, windowMs: limit.windowMs, check: r instanceof Promise ? PENDING : r, policy };
+        // A literal for the first: most requests meet one limit (push on [] would reserve 17 slots).
+        if (applied === undefined) applied = [a];
+        else applied.push(a);
+        if (r instanceof Promise) {
+          const list = applied;
+          const i = list.length - 1;
+          (pending ??= []).push(r.then((check) => { list[i] = { ...list[i]!, check }; }));
         }
       }
       if (applied === undefined) return undefined;

@@ -127,3 +127,24 @@ test('memory store failure log: bounded, exact window, clears on reaching maxRet
   s.forget('k');
   assert.equal(s.fail('k', 2, 3, 1000), false);
 });
+
+test('limiter: alternating and repeated clients each keep their own bucket (the last-client memo)', () => {
+  const store = createMemoryCounterStore({ maxKeys: 100 });
+  const lim = createLimiter([
+    { name: 'default', max: 2, windowMs: 60_000, key: undefined, matches: compileRoute(undefined, undefined) },
+    { name: 'v6', max: 3, windowMs: 60_000, key: undefined, matches: compileRoute(undefined, '/v6') },
+  ], store, 56);
+  const refusedBy = (ip: string, url = '/') => {
+    const o = lim.check(req('GET', url), ip) as Exclude<ReturnType<typeof lim.check>, Promise<unknown> | undefined>;
+    return [o.refused?.name ?? null, o.key, o.applied.map((a) => a.check.remaining)];
+  };
+  assert.deepEqual(refusedBy('1.1.1.1'), [null, '1.1.1.1', [1]]);
+  assert.deepEqual(refusedBy('2.2.2.2'), [null, '2.2.2.2', [1]]);
+  assert.deepEqual(refusedBy('1.1.1.1'), [null, '1.1.1.1', [0]]);
+  assert.deepEqual(refusedBy('1.1.1.1'), ['default', '1.1.1.1', [0]]);
+  assert.deepEqual(refusedBy('2.2.2.2'), [null, '2.2.2.2', [0]]);
+  assert.deepEqual(refusedBy(''), [null, '', [1]], 'no address is a key of its own');
+  assert.deepEqual(refusedBy('2001:db8:0:100::1', '/v6'), [null, '2001:db8:0:100::/56', [1, 2]]);
+  assert.deepEqual(refusedBy('2001:db8:0:1ff::2', '/v6'), [null, '2001:db8:0:100::/56', [0, 1]]);
+  assert.deepEqual(refusedBy('2001:db8:0:200::1', '/v6'), [null, '2001:db8:0:200::/56', [1, 2]]);
+});
