@@ -11,7 +11,7 @@ import type { RequestVariables, VarEntry } from '../variables/types.js';
 import type { CompiledRule, CompiledRuleset, CompiledTarget, KeyTest } from './compile.js';
 import type { MacroScope } from './macros.js';
 import { cutForInspection } from './inspect-cut.js';
-import { FILTERED, MARKER } from './phase-plan.js';
+import { FILTERED, MARKER, TX_CHECK } from './phase-plan.js';
 import { PrefilterState, type PrefilterHost } from './prefilter-state.js';
 import { createTargetRemoval, ruleIndexOf, type TargetRemoval } from './rule-index.js';
 import { runChain, runChainSteps } from './chain-shortcut.js';
@@ -210,6 +210,21 @@ export class Transaction implements MacroScope {
         if (k === FILTERED && filtered && !this.prefilterState().entryMayMatch(plan, i)) continue;
         const e = list[i] as CompiledRule;
         if (this.removed !== null && this.removed.has(e)) continue;
+        if (k === TX_CHECK && this.removals === null) {
+          // A control-flow-only rule on one TX variable (phase-plan.ts TX_CHECK): what evalRule would do, inline.
+          const key = e.targets[0]!.key!;
+          const v = this.tx.get(key);
+          if (v === undefined) continue;
+          if (v.length <= this.settings.maxValueLength) {
+            let r = e.operator!.test(v, undefined);
+            if (e.negate) r = !r;
+            if (!r) continue;
+            this.currentRule = e;
+            this.matchedVar = { name: `TX:${key}`, value: v };
+            if (e.skipTo >= 0) i = e.skipTo;
+            continue;
+          }
+        }
         if (!this.evalRule(e)) continue;
         if ((stops && this.interruption) || this.allowed) break;
         if (e.skipTo >= 0) i = e.skipTo;
