@@ -38,7 +38,7 @@ function maskOf(id: number): number {
  * The per-request half of the rule prefilter (see prefilter.ts): scans each source's values once, derives
  * per-slot unions (re-scanning only the values a chain really changes), and answers "can this rule match
  * anything?" and "can value i match?". `reset()` runs at each phase start and whenever a ctl changes what
- * the collections hold: slot and group results are kept while no scanned collection changed, and sources are
+ * the collections hold: slot results are kept while no scanned collection changed, and sources are
  * re-scanned only when their values did.
  *
  * Storage is one growable plain array of small integers (rows of clause bits, CLAUSE_BITS per word, and a
@@ -106,12 +106,13 @@ export class PrefilterState {
    * some clause of the rule is hit by no value of the slots it reads (each slot computed as needed).
    */
   entryMayMatch(p: PhasePlan, i: number): boolean {
-    const { words, masks, slots } = p;
-    const s0 = p.slotFrom[i]!;
-    const s1 = p.slotFrom[i + 1]!;
-    const end = p.clauseFrom[i + 1]!;
+    return this.clausesHit(p.words, p.masks, p.clauseFrom[i]!, p.clauseFrom[i + 1]!, p.slots, p.slotFrom[i]!, p.slotFrom[i + 1]!);
+  }
+
+  /** True when every clause c0..c1 (words/masks) is hit by some slot of slots[s0..s1] (each computed as needed). */
+  private clausesHit(words: Int32Array, masks: Int32Array, c0: number, c1: number, slots: Int32Array, s0: number, s1: number): boolean {
     const slotUnion = this.slotUnion;
-    for (let c = p.clauseFrom[i]!; c < end; c++) {
+    for (let c = c0; c < c1; c++) {
       const w = words[c]!;
       const m = masks[c]!;
       let hit = false;
@@ -131,8 +132,8 @@ export class PrefilterState {
 
   /**
    * Called when the collections may have changed (a new phase, a ctl that changes the body processor): each
-   * source scanned so far is looked up again, and when one now holds other values, every slot and group result
-   * is dropped (sources that did not change are taken back by generation, without a rescan). When none changed
+   * source scanned so far is looked up again, and when one now holds other values, every slot result is
+   * dropped (sources that did not change are taken back by generation, without a rescan). When none changed
    * (a GET from phase 1 to phase 2), everything computed stays valid.
    */
   reset(): void {
@@ -153,7 +154,7 @@ export class PrefilterState {
     if (changed) this.invalidate();
   }
 
-  /** Drops every slot and group result of the running phase (sources are looked up again on next use). */
+  /** Drops every slot result of the running phase (sources are looked up again on next use). */
   private invalidate(): void {
     this.slotUnion.fill(NONE);
     this.epoch++;
@@ -232,23 +233,7 @@ export class PrefilterState {
 
   /** False when no value of the rule's targets can satisfy all its clauses (the rule cannot match). */
   ruleMayMatch(pf: RulePrefilter): boolean {
-    const { words, masks, slots } = pf;
-    for (let c = 0; c < words.length; c++) {
-      const w = words[c]!;
-      const m = masks[c]!;
-      let hit = false;
-      for (let s = 0; s < slots.length; s++) {
-        const slot = slots[s]!;
-        let at = this.slotUnion[slot]!;
-        if (at === NONE) at = this.computeSlot(slot);
-        if ((this.mem[at + w]! & m) !== 0) {
-          hit = true;
-          break;
-        }
-      }
-      if (!hit) return false;
-    }
-    return true;
+    return this.clausesHit(pf.words, pf.masks, 0, pf.words.length, pf.slots, 0, pf.slots.length);
   }
 
   /**
