@@ -12,28 +12,17 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { portcullis, type RequestLike } from '../../src/index.js';
+import { SCENARIOS } from '../http/scenarios.js';
 
 const n = Number(process.argv[2] ?? 2000);
 const rounds = Math.max(1, Number(process.argv[3] ?? 5));
 const crs = process.env.PORTCULLIS_CRS_DIR ?? fileURLToPath(new URL('../../../shared/crs', import.meta.url));
-const headers = {
-  host: '127.0.0.1',
-  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
-  accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8',
-  'accept-language': 'en-GB,en;q=0.9,fr;q=0.8',
-  'accept-encoding': 'gzip, deflate, br',
-  referer: 'https://shop.example.com/category/shoes?page=2&sort=price',
-  cookie: '_ga=GA1.2.1234567890.1700000000; _gid=GA1.2.987654321.1700000000; session=eyJhbGciOiJIUzI1NiJ9.eyJ1IjoxfQ.abc123',
-};
-const order = JSON.stringify({
-  customer: { id: 'c_81723', name: "Siobhán O'Brien", email: 'siobhan.obrien@example.com' },
-  items: Array.from({ length: 8 }, (_, i) => ({ sku: `SKU-${i}`, qty: i + 1, title: `Item number ${i} & co` })),
-  giftMessage: 'Happy birthday! Select a plan for the marathon & go for it :)',
-});
-const requests: [string, RequestLike][] = [
-  ['GET, browser headers', { method: 'GET', url: '/products?q=trail+shoes&size=42', headers }],
-  ['POST, JSON', { method: 'POST', url: '/api/orders', headers: { ...headers, 'content-type': 'application/json' }, body: order }],
-];
+// The GET and the JSON POST of `npm run bench` (bench/http/scenarios.ts): both benchmarks measure the same requests.
+const requests: [string, RequestLike][] = SCENARIOS.filter((sc) => Buffer.byteLength(sc.body ?? '') < 65_536).map((sc) => [sc.name, {
+  method: sc.method, url: sc.path,
+  headers: sc.body === undefined ? sc.headers : { ...sc.headers, 'content-length': String(Buffer.byteLength(sc.body)) },
+  ...(sc.body !== undefined ? { body: Buffer.from(sc.body) } : {}),
+}]);
 
 const t0 = performance.now();
 const waf = portcullis({ paranoia: 1, rules: { defaults: false, seclang: [join(crs, 'crs-setup.conf.example'), join(crs, 'rules')] } });
@@ -51,7 +40,7 @@ for (const [name, req] of requests) {
     }
     times.sort((a, b) => a - b);
     const us = times[(times.length - 1) >> 1]!;
-    console.log(`${name.padEnd(24)}${label.padEnd(10)}${us.toFixed(1).padStart(8)} µs/request (median of ${rounds}, min ${times[0]!.toFixed(1)})  action=${r.action} matches=${r.matches.map((m) => m.id).join(',') || '-'}`);
+    console.log(`${name.padEnd(28)}${label.padEnd(10)}${us.toFixed(1).padStart(8)} µs/request (median of ${rounds}, min ${times[0]!.toFixed(1)})  action=${r.action} matches=${r.matches.map((m) => m.id).join(',') || '-'}`);
   }
 }
 await waf.close();
