@@ -502,8 +502,18 @@ export class PrefilterState {
         row = this.alloc(W);
         for (let w = 0; w < W; w++) this.mem[row + w] = ALL;
       } else if (def.multi) {
-        // A multiMatch value the chain changes: the OR of the scans of every step it tests.
-        row = this.scanSteps(def.chain, values !== undefined ? values[i]! : entries[i]!.value, rowsAt + i * R, preds);
+        // A multiMatch value the chain changes: the OR of the scans of every step it tests (a recurring value's row
+        // for this slot is in the plan's memo).
+        const e = srcMemo[i];
+        const cached = e?.slots?.get(id);
+        if (cached !== undefined && cached !== UNCHANGED) {
+          row = this.alloc(W);
+          const mem = this.mem;
+          for (let w = 0; w < W; w++) mem[row + w] = cached[w]!;
+        } else {
+          row = this.scanSteps(def.chain, values !== undefined ? values[i]! : entries[i]!.value, rowsAt + i * R, preds);
+          if (e !== undefined) (e.slots ??= new Map()).set(id, Int32Array.from(this.mem.slice(row, row + W)));
+        }
       } else {
         const raw = values !== undefined ? values[i]! : entries[i]!.value;
         // A recurring value: this slot's row for it (or "unchanged") is in the plan's memo.
