@@ -3,8 +3,8 @@ import type { RulePrefilter } from './prefilter.js';
 /**
  * A phase's rules in a compact form for the rule loop (transaction.ts runPhase): which list entries are rules,
  * their paranoia levels, the slots they read and their prefilter clauses in flat typed arrays, so that a rule
- * no value can satisfy is passed over without touching its object: the prefilter's rule test (`ruleMayMatch`),
- * done in a few typed-array reads (prefilter-state.ts `entryMayMatch`).
+ * no value can satisfy is passed over without touching its object: the prefilter's rule test, done in a few
+ * typed-array reads (prefilter-state.ts `entryMayMatch`).
  */
 export interface PhasePlan {
   /** Per list entry: MARKER, RULE (always evaluated), FILTERED (has a prefilter) or TX_CHECK (evaluated inline). */

@@ -37,7 +37,7 @@ function maskOf(id: number): number {
 /**
  * The per-request half of the rule prefilter (see prefilter.ts): scans each source's values once, derives
  * per-slot unions (re-scanning only the values a chain really changes), and answers "can this rule match
- * anything?" and "can value i match?". `reset()` runs at each phase start and whenever a ctl changes what
+ * anything?" (entryMayMatch) and "can value i match?" (candidates). `reset()` runs at each phase start and whenever a ctl changes what
  * the collections hold: slot results are kept while no scanned collection changed, and sources are
  * re-scanned only when their values did.
  *
@@ -106,13 +106,12 @@ export class PrefilterState {
    * some clause of the rule is hit by no value of the slots it reads (each slot computed as needed).
    */
   entryMayMatch(p: PhasePlan, i: number): boolean {
-    return this.clausesHit(p.words, p.masks, p.clauseFrom[i]!, p.clauseFrom[i + 1]!, p.slots, p.slotFrom[i]!, p.slotFrom[i + 1]!);
-  }
-
-  /** True when every clause c0..c1 (words/masks) is hit by some slot of slots[s0..s1] (each computed as needed). */
-  private clausesHit(words: Int32Array, masks: Int32Array, c0: number, c1: number, slots: Int32Array, s0: number, s1: number): boolean {
+    const { words, masks, slots } = p;
+    const s0 = p.slotFrom[i]!;
+    const s1 = p.slotFrom[i + 1]!;
+    const end = p.clauseFrom[i + 1]!;
     const slotUnion = this.slotUnion;
-    for (let c = c0; c < c1; c++) {
+    for (let c = p.clauseFrom[i]!; c < end; c++) {
       const w = words[c]!;
       const m = masks[c]!;
       let hit = false;
@@ -231,11 +230,6 @@ export class PrefilterState {
     return out ?? NO_VALUES;
   }
 
-  /** False when no value of the rule's targets can satisfy all its clauses (the rule cannot match). */
-  ruleMayMatch(pf: RulePrefilter): boolean {
-    return this.clausesHit(pf.words, pf.masks, 0, pf.words.length, pf.slots, 0, pf.slots.length);
-  }
-
   /**
    * The values of target `t` of the rule, in collection order (the key selector applied, exclusions not):
    * the same entries, in the same order, as the engine's collect() before exclusions.
@@ -244,20 +238,6 @@ export class PrefilterState {
     const slot = pf.slots[t]!;
     if (this.slotUnion[slot] === NONE) this.computeSlot(slot);
     return this.srcEntries[this.plan.slots[slot]!.source]!;
-  }
-
-  /** False when value `i` of targetEntries(pf, t) cannot satisfy all the rule's clauses. */
-  valueMayMatch(pf: RulePrefilter, t: number, i: number): boolean {
-    const slot = pf.slots[t]!;
-    const rows = this.slotRows[slot];
-    let row = rows === undefined ? -1 : rows[i]!;
-    if (row < 0) row = this.srcRows[this.plan.slots[slot]!.source]! + i * (this.words + 1);
-    const { words, masks } = pf;
-    const mem = this.mem;
-    for (let c = 0; c < words.length; c++) {
-      if ((mem[row + words[c]!]! & masks[c]!) === 0) return false;
-    }
-    return true;
   }
 
   /** Takes n zero words from the arena; returns their offset. */

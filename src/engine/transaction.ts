@@ -133,29 +133,35 @@ export class Transaction implements MacroScope {
 
   // ---------------------------------------------------------------- decisions
 
+  /** A numeric TX setting, or `fallback` when it is unset, 0 or not a number. */
+  private txSetting(key: string, fallback: number): number {
+    const v = this.tx.get(key);
+    return v !== undefined ? toInt(v) || fallback : fallback;
+  }
+
+  /** The sum of the per-level scores in `keys` (index 1-4) for levels 1..`upTo`. */
+  private scoreSum(keys: readonly string[], upTo: number): number {
+    let sum = 0;
+    for (let i = 1; i <= upTo && i <= 4; i++) sum += toInt(this.tx.get(keys[i]!));
+    return sum;
+  }
+
   blockingParanoia(): number {
-    const v = this.tx.get('blocking_paranoia_level');
-    return v !== undefined ? toInt(v) || this.settings.paranoia : this.settings.paranoia;
+    return this.txSetting('blocking_paranoia_level', this.settings.paranoia);
   }
 
   threshold(): number {
-    const v = this.tx.get('inbound_anomaly_score_threshold');
-    return v !== undefined ? toInt(v) || this.settings.threshold : this.settings.threshold;
+    return this.txSetting('inbound_anomaly_score_threshold', this.settings.threshold);
   }
 
   /** Inbound anomaly score counted for blocking: levels 1..blocking paranoia. */
   inboundScore(): number {
-    const pl = this.blockingParanoia();
-    let sum = 0;
-    for (let i = 1; i <= pl && i <= 4; i++) sum += toInt(this.tx.get(INBOUND_KEYS[i]!));
-    return sum;
+    return this.scoreSum(INBOUND_KEYS, this.blockingParanoia());
   }
 
   /** Score over every level that ran (what detect-only reports as "would score"). */
   detectionScore(): number {
-    let sum = 0;
-    for (let i = 1; i <= 4; i++) sum += toInt(this.tx.get(INBOUND_KEYS[i]!));
-    return sum;
+    return this.scoreSum(INBOUND_KEYS, 4);
   }
 
   /** True when the anomaly score reached the threshold (independent of mode). */
@@ -165,16 +171,12 @@ export class Transaction implements MacroScope {
 
   /** Outbound (response) threshold: TX outbound_anomaly_score_threshold (CRS sets 4), else the inbound option. */
   outboundThreshold(): number {
-    const v = this.tx.get('outbound_anomaly_score_threshold');
-    return v !== undefined ? toInt(v) || this.settings.threshold : this.settings.threshold;
+    return this.txSetting('outbound_anomaly_score_threshold', this.settings.threshold);
   }
 
   /** Outbound anomaly score counted for blocking: levels 1..blocking paranoia. */
   outboundScore(): number {
-    const pl = this.blockingParanoia();
-    let sum = 0;
-    for (let i = 1; i <= pl && i <= 4; i++) sum += toInt(this.tx.get(OUTBOUND_KEYS[i]!));
-    return sum;
+    return this.scoreSum(OUTBOUND_KEYS, this.blockingParanoia());
   }
 
   private computeDetectionPL(): number {
@@ -299,10 +301,10 @@ export class Transaction implements MacroScope {
       if (rule.negate) r = !r;
       return r ? [] : null;
     }
-    // Prefilter: skip the rule, or single values, that provably cannot match (prefilter.ts).
+    // Prefilter: only the values that may match (prefilter.ts). Whether the rule can match at all was decided by
+    // runPhase (phase-plan.ts entryMayMatch) before it got here.
     const pf = this.ruleset.prefilter !== null ? rule.pf : null;
     const state = pf !== null ? this.prefilterState() : null;
-    if (state !== null && !state.ruleMayMatch(pf!)) return null;
     for (let t = 0; t < targets.length; t++) {
       const target = targets[t]!;
       if (state === null && target.key !== null && target.collection === 'TX' && !target.count) {
