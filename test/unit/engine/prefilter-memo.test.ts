@@ -1,10 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { withoutPrefilter } from '../../../src/engine/compile.js';
-import { attachBody, buildEngine, concludeTransaction, startTransaction, type Engine } from '../../../src/engine/engine.js';
+import { buildEngine, type Engine } from '../../../src/engine/engine.js';
 import { MEMO_GENERATION, MEMO_MAX_LENGTH, PrefilterMemo, type MemoEntry } from '../../../src/engine/prefilter-memo.js';
 import { resolveOptions } from '../../../src/options.js';
 import type { RequestSnapshot } from '../../../src/variables/types.js';
+import { runOnEngine } from '../../helpers/engine-run.js';
 
 /**
  * The prefilter's cross-request memo (prefilter-memo.ts) keeps scan rows, predicate results and transformed
@@ -21,13 +22,7 @@ function run(engine: Engine, r: Req): string {
     method: r.method, url: r.url, httpVersion: '1.1', remoteAddress: '127.0.0.1', headers: r.headers,
     ...(r.body !== undefined ? { body: Buffer.from(r.body, 'latin1'), bodyComplete: true } : {}),
   };
-  const { body: _b, bodyComplete: _c, ...head } = snap;
-  const tx = startTransaction(engine, head, '127.0.0.1');
-  if (!tx.runPhase(1)) {
-    if (snap.body) attachBody(tx, snap);
-    tx.runPhase(2);
-  }
-  const { verdict } = concludeTransaction(tx, snap);
+  const { tx, verdict } = runOnEngine(engine, snap);
   const matches = tx.matches.map((m) => `${m.id}@${m.target}=${m.value}|${m.score}`);
   return JSON.stringify({ action: verdict.action, score: verdict.score, matches });
 }

@@ -4,13 +4,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { withoutPrefilter } from '../../../src/engine/compile.js';
-import { attachBody, buildEngine, concludeTransaction, startTransaction, type Engine } from '../../../src/engine/engine.js';
+import { buildEngine, type Engine } from '../../../src/engine/engine.js';
 import { createNeedleScanner } from '../../../src/engine/needle-scanner.js';
 import { resolveOptions, type PortcullisOptions } from '../../../src/options.js';
 import type { RequestSnapshot } from '../../../src/variables/types.js';
 import { loadCorpus } from '../../corpus/load.js';
 import { CRS_DIR } from '../../helpers/crs.js';
 import { loadCrsInputs } from '../../helpers/crs-payloads.js';
+import { runOnEngine } from '../../helpers/engine-run.js';
 
 /**
  * Differential test of the rule prefilter: the same requests through the same compiled ruleset with the
@@ -33,14 +34,7 @@ function snapshotOf(r: Req): RequestSnapshot {
 
 /** What inspect() does, on a given engine; returns a comparable summary. */
 function run(engine: Engine, r: Req): string {
-  const snap = snapshotOf(r);
-  const { body: _b, bodyComplete: _c, ...head } = snap;
-  const tx = startTransaction(engine, head, '127.0.0.1');
-  if (!tx.runPhase(1)) {
-    if (snap.body) attachBody(tx, snap);
-    tx.runPhase(2);
-  }
-  const { verdict } = concludeTransaction(tx, snap);
+  const { tx, verdict } = runOnEngine(engine, snapshotOf(r));
   const matches = tx.matches.map((m) => `${m.id}@${m.target}=${m.value}|${m.data}|${m.score}`);
   return JSON.stringify({ action: verdict.action, score: verdict.score, matches, tx: [...tx.tx].sort() });
 }
