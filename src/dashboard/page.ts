@@ -70,18 +70,23 @@ button:hover { border-color: var(--accent); } button:disabled { opacity: .5; cur
 @media (max-width: 1000px) { .half, .third, .twothirds { grid-column: span 12; } .tiles { grid-template-columns: repeat(2, 1fr); } }
 `;
 
-/** The dashboard document. `nonce` must be fresh per response and match the CSP header. */
-export function renderDashboardPage(nonce: string, config: PageConfig, title: string): string {
-  const t = escapeHtml(title);
+/** The document start both pages share: `title` is already escaped, `extraStyle` follows the common style. */
+function pageHead(nonce: string, title: string, extraStyle: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
-<title>${t}</title>
-<style nonce="${nonce}">${STYLE}</style>
-</head>
+<title>${title}</title>
+<style nonce="${nonce}">${STYLE}${extraStyle}</style>
+</head>`;
+}
+
+/** The dashboard document. `nonce` must be fresh per response and match the CSP header. */
+export function renderDashboardPage(nonce: string, config: PageConfig, title: string): string {
+  const t = escapeHtml(title);
+  return `${pageHead(nonce, t, '')}
 <body>
 <header>
   <h1>${t}</h1>
@@ -134,19 +139,11 @@ export function renderDashboardPage(nonce: string, config: PageConfig, title: st
 
 /** The sign-in form for token authentication (posts to `<path>/login`). */
 export function renderLoginPage(nonce: string, action: string, title: string, error: string | undefined): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="same-origin">
-<title>${escapeHtml(title)}: sign in</title>
-<style nonce="${nonce}">${STYLE}
+  return `${pageHead(nonce, `${escapeHtml(title)}: sign in`, `
 form { max-width: 360px; margin: 12vh auto; background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 20px; }
 input { width: 100%; padding: 6px 8px; margin: 8px 0 12px; background: var(--bg); color: var(--text); border: 1px solid var(--line); border-radius: 6px; font: inherit; }
 .err { color: #ff7b72; }
-</style>
-</head>
+`)}
 <body>
 <form method="post" action="${escapeHtml(action)}">
   <h1>${escapeHtml(title)}</h1>
