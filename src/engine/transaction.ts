@@ -213,19 +213,14 @@ export class Transaction implements MacroScope {
         const e = list[i] as CompiledRule;
         if (this.removed !== null && this.removed.has(e)) continue;
         if (k === TX_CHECK && this.removals === null) {
-          // A control-flow-only rule on one TX variable (phase-plan.ts TX_CHECK): what evalRule would do, inline.
-          const key = e.targets[0]!.key!;
-          const v = this.tx.get(key);
+          // A control-flow-only rule on one TX variable (phase-plan.ts TX_CHECK): the variable's test (visit sets
+          // MATCHED_VAR) and the skip are all evalRule would do.
+          const target = e.targets[0]!;
+          const v = this.tx.get(target.key!);
           if (v === undefined) continue;
-          if (v.length <= this.settings.maxValueLength) {
-            let r = e.operator!.test(v, undefined);
-            if (e.negate) r = !r;
-            if (!r) continue;
-            this.currentRule = e;
-            this.matchedVar = { name: `TX:${key}`, value: v };
-            if (e.skipTo >= 0) i = e.skipTo;
-            continue;
-          }
+          this.currentRule = e;
+          if (this.visit(e, target, e.operator!, target.key!, v, undefined, null) !== null && e.skipTo >= 0) i = e.skipTo;
+          continue;
         }
         if (!this.evalRule(e)) continue;
         if ((stops && this.interruption) || this.allowed) break;
