@@ -32,11 +32,14 @@ export const TRUST_WARNINGS = {
 } as const;
 
 const warned = new Set<string>();
+/** `warned.has('PORTCULLIS_UNEXPECTED_FORWARDED_FOR')` as a plain flag: it is asked on every request. */
+let forwardedWarned = false;
 
 /** Emits each warning at most once per process. */
 export function warnOnce(code: keyof typeof TRUST_WARNINGS): void {
   if (warned.has(code)) return;
   warned.add(code);
+  if (code === 'PORTCULLIS_UNEXPECTED_FORWARDED_FOR') forwardedWarned = true;
   process.emitWarning(TRUST_WARNINGS[code], { type: 'PortcullisWarning', code });
 }
 
@@ -63,7 +66,7 @@ export function createClientIpResolver(trustProxy: TrustProxy | undefined): Clie
   if (trustProxy === undefined || trustProxy === false || trustProxy === 0) {
     return (req) => {
       // Once warned, the header is not looked at again (reading req.headers makes Node build the headers object).
-      if (!warned.has('PORTCULLIS_UNEXPECTED_FORWARDED_FOR') && forwardedFor(req) !== undefined) warnOnce('PORTCULLIS_UNEXPECTED_FORWARDED_FOR');
+      if (!forwardedWarned && forwardedFor(req) !== undefined) warnOnce('PORTCULLIS_UNEXPECTED_FORWARDED_FOR');
       return socketIp(req);
     };
   }

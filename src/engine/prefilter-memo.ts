@@ -26,6 +26,28 @@ export interface MemoEntry {
   predTrue: number;
   /** Per slot: clause words of the transformed value's scan (with the source's predicate bits), or UNCHANGED. */
   slots: Map<number, Int32Array> | undefined;
+  /**
+   * Rules (bit `rule.index`) whose pure operator, after the rule's transformations, did not match this value
+   * (transaction.ts evalLink): a later request with the same value skips them. Allocated on first use.
+   */
+  misses: Int32Array | undefined;
+}
+
+/** True when rule `index` is recorded as not matching the entry's value. */
+export function knownMiss(e: MemoEntry, index: number): boolean {
+  const m = e.misses;
+  return m !== undefined && (index >>> 5) < m.length && (m[index >>> 5]! & (1 << (index & 31))) !== 0;
+}
+
+/** Records that rule `index` (of a ruleset of `rules` head rules at most) does not match the entry's value. */
+export function recordMiss(e: MemoEntry, index: number, rules: number): void {
+  let m = e.misses;
+  if (m === undefined || (index >>> 5) >= m.length) {
+    const grown = new Int32Array(Math.max((rules + 31) >>> 5, (index >>> 5) + 1));
+    if (m !== undefined) grown.set(m);
+    e.misses = m = grown;
+  }
+  m[index >>> 5]! |= 1 << (index & 31);
 }
 
 export class PrefilterMemo {

@@ -5,7 +5,7 @@ import { cutForInspection } from './inspect-cut.js';
 import { MEMO_MAX_LENGTH, MEMO_PREDICATES, UNCHANGED, type MemoEntry } from './prefilter-memo.js';
 import { CLAUSE_BITS } from './needle-scanner.js';
 import type { PhasePlan } from './phase-plan.js';
-import type { PrefilterPlan, PredicateRef, RulePrefilter } from './prefilter.js';
+import type { PrefilterPlan, PrefilterSource, PredicateRef, RulePrefilter } from './prefilter.js';
 
 /** How the state reaches the transaction: values are transformed through its memo. */
 export interface PrefilterHost {
@@ -19,6 +19,8 @@ export interface PrefilterHost {
 }
 
 const NONE = -1;
+/** In a slot's row table: the value's row for this slot is in its memo entry (`slots`), not in the arena. */
+const MEMO_ROW = -2;
 /** Idle states per plan (weak: a replaced ruleset takes its pool with it). */
 const POOLS = new WeakMap<PrefilterPlan, PrefilterState[]>();
 const NO_VALUES: readonly number[] = Object.freeze([]);
@@ -64,12 +66,18 @@ export class PrefilterState {
   private readonly srcSeen: (Map<string, number> | undefined)[];
   /** The memo entry of each value (prefilter-memo.ts; undefined when not memoised), so slots look it up once. */
   private readonly srcMemo: ((MemoEntry | undefined)[] | undefined)[];
+  /** The list candidates() returns (reused). */
+  private readonly picked: number[] = [];
+  /** Reused per-source arrays (entryBuffer/memoBuffer). */
+  private readonly entryBufs: (VarEntry[] | undefined)[] = [];
+  private readonly memoBufs: ((MemoEntry | undefined)[] | undefined)[] = [];
   /** The memo entry scanRaw last used (undefined: none). */
   private lastEntry: MemoEntry | undefined = undefined;
   // Per slot (NONE: not computed in this phase). A slot's rows are the source's raw rows, except for values
-  // the chain changes, whose rows are in `slotRows` (value index -> row offset; undefined when none).
+  // the chain changes, whose row offsets are in a table in the arena at `slotRows` (value index -> row offset or
+  // -1; NONE when no value changed), so a request allocates no per-slot arrays.
   private readonly slotUnion: number[];
-  private readonly slotRows: (number[] | undefined)[];
+  private readonly slotRows: number[];
   /**
    * Scan generation of each source (a new one on every scan), and the source generation each slot was last
    * computed from with its union's offset: a slot whose source did not change since (phase 1 to phase 2) is
@@ -95,7 +103,7 @@ export class PrefilterState {
     this.srcSeen = new Array<Map<string, number> | undefined>(ns).fill(undefined);
     this.srcMemo = new Array<(MemoEntry | undefined)[] | undefined>(ns).fill(undefined);
     this.slotUnion = new Array<number>(plan.slots.length).fill(NONE);
-    this.slotRows = new Array<number[] | undefined>(plan.slots.length).fill(undefined);
+    this.slotRows = new Array<number>(plan.slots.length).fill(NONE);
     this.srcGen = new Array<number>(ns).fill(0);
     this.slotGen = new Array<number>(plan.slots.length).fill(-1);
     this.slotSaved = new Array<number>(plan.slots.length).fill(NONE);
@@ -142,7 +150,7 @@ export class PrefilterState {
     for (let id = 0; id < sources.length; id++) {
       const prev = this.srcFrom[id];
       if (prev === undefined) continue;
-      const from = vars.get(sources[id]!.collection);
+      const from = readSource(vars, sources[id]!);
       if (from === prev) continue;
       if (sameEntries(prev, from)) {
         this.srcFrom[id] = from;
@@ -176,7 +184,8 @@ export class PrefilterState {
     this.srcSeen.fill(undefined);
     this.srcMemo.fill(undefined);
     this.lastEntry = undefined;
-    this.slotRows.fill(undefined);
+    this.slotRows.fill(NONE);
+    for (const b of this.entryBufs) if (b !== undefined) b.length = 0; // no request data outlives the request
   }
 
   /**
@@ -200,7 +209,8 @@ export class PrefilterState {
 
   /**
    * Indices (ascending) into targetEntries(pf, t) of the values that may satisfy all the rule's clauses;
-   * a shared empty list when the target's union already rules them all out.
+   * a shared empty list when the target's union already rules them all out. The list is the state's own and is
+   * overwritten by the next call: the caller reads it before asking again (transaction.ts evalLink).
    */
   candidates(pf: RulePrefilter, t: number): readonly number[] {
     const slot = pf.slots[t]!;
@@ -211,23 +221,43 @@ export class PrefilterState {
     for (let c = 0; c < words.length; c++) if ((mem[at + words[c]!]! & masks[c]!) === 0) return NO_VALUES;
     const src = this.plan.slots[slot]!.source;
     const n = this.srcEntries[src]!.length;
-    const rows = this.slotRows[slot];
+    const rows = this.slotRows[slot]!;
     const base = this.srcRows[src]!;
     const R = this.words + 1;
-    let out: number[] | undefined;
+    const out = this.picked;
+    out.length = 0;
     for (let i = 0; i < n; i++) {
-      let row = rows === undefined ? -1 : rows[i]!;
-      if (row < 0) row = base + i * R;
+      let row = rows === NONE ? -1 : mem[rows + i]!;
       let ok = true;
-      for (let c = 0; c < words.length; c++) {
-        if ((mem[row + words[c]!]! & masks[c]!) === 0) {
-          ok = false;
-          break;
+      if (row === MEMO_ROW) {
+        // This slot's row of a recurring value, kept in the memo (computeSlot).
+        const r = this.srcMemo[src]![i]!.slots!.get(slot)!;
+        for (let c = 0; c < words.length; c++) {
+          if ((r[words[c]!]! & masks[c]!) === 0) {
+            ok = false;
+            break;
+          }
+        }
+      } else {
+        if (row < 0) row = base + i * R;
+        for (let c = 0; c < words.length; c++) {
+          if ((mem[row + words[c]!]! & masks[c]!) === 0) {
+            ok = false;
+            break;
+          }
         }
       }
-      if (ok) (out ??= []).push(i);
+      if (ok) out.push(i);
     }
-    return out ?? NO_VALUES;
+    return out.length === 0 ? NO_VALUES : out;
+  }
+
+  /**
+   * The memo entry (prefilter-memo.ts) of value `i` of target `t` (an index into targetEntries), or undefined when
+   * the value is not memoised.
+   */
+  memoEntryOf(pf: RulePrefilter, t: number, i: number): MemoEntry | undefined {
+    return this.srcMemo[this.plan.slots[pf.slots[t]!]!.source]![i];
   }
 
   /**
@@ -274,12 +304,27 @@ export class PrefilterState {
     this.srcGen[id] = ++this.gen;
   }
 
+  /**
+   * The state's own arrays for a source's kept entries and memo entries, emptied (a pooled state reuses them from
+   * request to request instead of allocating them per source and request; end() empties them).
+   */
+  private entryBuffer(id: number): VarEntry[] {
+    const b = (this.entryBufs[id] ??= []);
+    b.length = 0;
+    return b;
+  }
+
+  /** Not emptied: a source writes indices 0..n-1 and readers index below its entry count. */
+  private memoBuffer(id: number): (MemoEntry | undefined)[] {
+    return (this.memoBufs[id] ??= []);
+  }
+
   /** Scans a source's values (raw) unless its collection array is the one already scanned. */
   private source(id: number): void {
     if (this.srcEpoch[id] === this.epoch) return;
     this.srcEpoch[id] = this.epoch;
     const def = this.plan.sources[id]!;
-    const from = this.host!.vars.get(def.collection);
+    const from = readSource(this.host!.vars, def);
     if (this.srcFrom[id] === from) return;
     if (def.parent >= 0 && this.srcFrom[def.parent] === from) {
       this.derive(id, from);
@@ -288,7 +333,7 @@ export class PrefilterState {
     const test = def.test;
     let entries: readonly VarEntry[] = from;
     if (test !== null && from.length !== 0) {
-      const kept: VarEntry[] = [];
+      const kept = this.entryBuffer(id);
       for (let i = 0; i < from.length; i++) if (test(from[i]!.key)) kept.push(from[i]!);
       entries = kept;
     }
@@ -300,7 +345,7 @@ export class PrefilterState {
     const mem = this.mem;
     const max = this.host!.maxValueLength;
     const preds = def.predicates;
-    const memoEntries = new Array<MemoEntry | undefined>(n);
+    const memoEntries = this.memoBuffer(id);
     let values: string[] | undefined;
     let unionFeat = 0;
     for (let i = 0; i < n; i++) {
@@ -349,7 +394,7 @@ export class PrefilterState {
         const r = new Int32Array(W + 1);
         for (let w = 0; w < W; w++) r[w] = mem[row + w]!;
         r[W] = f;
-        e = { row: r, predDone: 0, predTrue: 0, slots: undefined };
+        e = { row: r, predDone: 0, predTrue: 0, slots: undefined, misses: undefined };
         memo.put(v, e);
       }
     }
@@ -374,8 +419,8 @@ export class PrefilterState {
     const pValues = this.srcValues[parent];
     const pRows = this.srcRows[parent]!;
     const pMemo = this.srcMemo[parent]!;
-    const memoEntries: (MemoEntry | undefined)[] = [];
-    const entries: VarEntry[] = [];
+    const memoEntries = this.memoBuffer(id);
+    const entries = this.entryBuffer(id);
     let values: string[] | undefined;
     let truncated = false;
     for (let j = 0; j < from.length; j++) {
@@ -399,7 +444,7 @@ export class PrefilterState {
       const src = pRows + j * R;
       const row = rowsAt + i * R;
       const e = pMemo[j];
-      memoEntries.push(e);
+      memoEntries[i] = e;
       for (let w = 0; w <= W; w++) mem[row + w] = mem[src + w]!;
       const f = mem[row + W]!;
       if (f >= 0 && own.length !== 0) {
@@ -445,7 +490,7 @@ export class PrefilterState {
     this.slotGen[id] = this.srcGen[src]!;
     const triggers = def.triggers;
     const unionFeat = this.srcUnionFeat[src]!;
-    this.slotRows[id] = undefined;
+    this.slotRows[id] = NONE;
     // Every value passes through the chain unchanged (up to ASCII case): the raw scan is the answer.
     if (triggers >= 0 && unionFeat >= 0 && (unionFeat & triggers) === 0) {
       // The same holds for every other chain of this source that no value triggers: settle them all at once.
@@ -456,7 +501,7 @@ export class PrefilterState {
         const t = slots[k]!.triggers;
         if (t < 0 || (unionFeat & t) !== 0) continue;
         this.slotGen[k] = gen;
-        this.slotRows[k] = undefined;
+        this.slotRows[k] = NONE;
         this.slotUnion[k] = this.slotSaved[k] = raw;
       }
       return raw;
@@ -472,7 +517,7 @@ export class PrefilterState {
     const unionAt = this.alloc(W);
     for (let w = 0; w < W; w++) this.mem[unionAt + w] = this.mem[rawUnion + w]!;
     const srcMemo = this.srcMemo[src]!;
-    let rows: number[] | undefined;
+    let rows = NONE;
     const preds = this.plan.sources[src]!.predicates;
     for (let i = 0; i < n; i++) {
       const f = this.mem[rowsAt + i * R + W]!;
@@ -487,9 +532,9 @@ export class PrefilterState {
         const e = srcMemo[i];
         const cached = e?.slots?.get(id);
         if (cached !== undefined && cached !== UNCHANGED) {
-          row = this.alloc(W);
+          row = MEMO_ROW;
           const mem = this.mem;
-          for (let w = 0; w < W; w++) mem[row + w] = cached[w]!;
+          for (let w = 0; w < W; w++) mem[unionAt + w]! |= cached[w]!;
         } else {
           row = this.scanSteps(def.chain, values !== undefined ? values[i]! : entries[i]!.value, rowsAt + i * R, preds);
           if (e !== undefined) (e.slots ??= new Map()).set(id, Int32Array.from(this.mem.slice(row, row + W)));
@@ -501,9 +546,10 @@ export class PrefilterState {
         const cached = e?.slots?.get(id);
         if (cached === UNCHANGED) continue;
         if (cached !== undefined) {
-          row = this.alloc(W);
+          // Read in place (candidates() finds it in the memo): no arena row, no copy.
+          row = MEMO_ROW;
           const mem = this.mem;
-          for (let w = 0; w < W; w++) mem[row + w] = cached[w]!;
+          for (let w = 0; w < W; w++) mem[unionAt + w]! |= cached[w]!;
         } else {
           const v = this.host!.transform(def.chain, raw);
           if (v === raw) {
@@ -522,14 +568,26 @@ export class PrefilterState {
           if (e !== undefined) (e.slots ??= new Map()).set(id, Int32Array.from(this.mem.slice(row, row + W)));
         }
       }
-      const mem = this.mem;
-      for (let w = 0; w < W; w++) mem[unionAt + w]! |= mem[row + w]!;
-      (rows ??= new Array<number>(n).fill(-1))[i] = row;
+      if (row !== MEMO_ROW) {
+        const mem = this.mem;
+        for (let w = 0; w < W; w++) mem[unionAt + w]! |= mem[row + w]!;
+      }
+      if (rows === NONE) {
+        rows = this.alloc(n);
+        const m = this.mem;
+        for (let k = 0; k < n; k++) m[rows + k] = -1;
+      }
+      this.mem[rows + i] = row;
     }
     this.slotRows[id] = rows;
     this.slotUnion[id] = this.slotSaved[id] = unionAt;
     return unionAt;
   }
+}
+
+/** A source's collection, by the index resolved when the plan was built (by name if it had none). */
+function readSource(vars: RequestVariables, def: PrefilterSource): readonly VarEntry[] {
+  return def.index >= 0 ? vars.getAt(def.index) : vars.get(def.collection);
 }
 
 /** Same keys and values in the same order (a collection rebuilt with the same content, e.g. ARGS_NAMES). */

@@ -2,6 +2,7 @@ import type { PrefilterClause } from '../operators/types.js';
 import type { CollectionName, KeySelector } from '../rules/types.js';
 import type { CompiledChain } from '../transforms/cache.js';
 import { chainTriggers } from '../transforms/traits.js';
+import { collectionIndex } from '../variables/request-variables.js';
 /** A key filter (compile.ts KeyTest). */
 type KeyTest = (key: string) => boolean;
 import { PrefilterMemo } from './prefilter-memo.js';
@@ -37,6 +38,8 @@ const PREFILTERABLE: ReadonlySet<string> = new Set<CollectionName>([
 /** A collection (with a key selector) whose values are scanned once per request. */
 export interface PrefilterSource {
   readonly collection: CollectionName;
+  /** RequestVariables.getAt index of the collection (collectionIndex; every PREFILTERABLE collection has one). */
+  readonly index: number;
   readonly test: KeyTest | null;
   /** Predicate clauses some rule reading this source uses: evaluated on each raw value. */
   readonly predicates: readonly PredicateRef[];
@@ -268,7 +271,7 @@ export function* planPrefilterSteps<R extends PrefilterableRule>(rules: readonly
         const inParent = parent >= 0 ? sources[parent]!.predicates : new Set<number>();
         const mine = [...slots.keys()].filter((k) => slots[k]!.source === id);
         return {
-          collection: s.collection, test: s.test, predicates: refs(s.predicates), parent,
+          collection: s.collection, index: collectionIndex(s.collection), test: s.test, predicates: refs(s.predicates), parent,
           ownPredicates: refs(new Set([...s.predicates].filter((p) => !inParent.has(p)))),
           slots: Int32Array.from(mine),
         };

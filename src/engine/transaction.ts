@@ -13,6 +13,7 @@ import type { MacroScope } from './macros.js';
 import { cutForInspection } from './inspect-cut.js';
 import { FILTERED, MARKER, TX_CHECK } from './phase-plan.js';
 import { PrefilterState, type PrefilterHost } from './prefilter-state.js';
+import { knownMiss, recordMiss } from './prefilter-memo.js';
 import { createTargetRemoval, ruleIndexOf, type TargetRemoval } from './rule-index.js';
 import { runChain, runChainSteps } from './chain-shortcut.js';
 import { redactValue, toDisplayText } from './redact.js';
@@ -65,6 +66,20 @@ function toInt(s: string | undefined): number {
   return Number.isNaN(n) ? 0 : n;
 }
 
+/** True when one of `tests` holds for `key` (a loop, not `some` with an arrow: this runs per value). */
+function anyKey(tests: readonly KeyTest[] | undefined, key: string): boolean {
+  if (tests === undefined) return false;
+  for (let i = 0; i < tests.length; i++) if (tests[i]!(key)) return true;
+  return false;
+}
+
+/** MATCHED_VARS (values) or MATCHED_VARS_NAMES (names) as entries keyed by the variable's key. */
+function matchedEntries(vars: readonly MatchedVar[], names: boolean): VarEntry[] {
+  const out: VarEntry[] = [];
+  for (const m of vars) out.push({ key: m.name.slice(m.name.indexOf(':') + 1), value: names ? m.name : m.value });
+  return out;
+}
+
 function severityKey(s: Severity | undefined): 'critical' | 'error' | 'warning' | 'notice' | null {
   switch (s) {
     case 'emergency': case 'alert': case 'critical': return 'critical';
@@ -94,6 +109,11 @@ export class Transaction implements MacroScope {
   private removed: Set<CompiledRule> | null = null;
   /** Targets removed by ctl for this transaction (rule-index.ts; usually one, shared by many rules). */
   private removals: TargetRemoval[] | null = null;
+  /**
+   * Some removal is of TX targets. Only those concern TX_CHECK rules: CRS 941010's ctl (REQUEST_FILENAME out of
+   * the xss-perf-disable rules) runs on most requests and must not send the ~40 TX checks back to evalRule.
+   */
+  private txRemovals = false;
   private tcache: TransformCache | null = null;
   /** Feature bits (traits.ts) of the values transformed so far. */
   private features: Map<string, number> | null = null;
@@ -212,7 +232,7 @@ export class Transaction implements MacroScope {
         if (k === FILTERED && filtered && !this.prefilterState().entryMayMatch(plan, i)) continue;
         const e = list[i] as CompiledRule;
         if (this.removed !== null && this.removed.has(e)) continue;
-        if (k === TX_CHECK && this.removals === null) {
+        if (k === TX_CHECK && !this.txRemovals) {
           // A control-flow-only rule on one TX variable (phase-plan.ts TX_CHECK): the variable's test (visit sets
           // MATCHED_VAR) and the skip are all evalRule would do.
           const target = e.targets[0]!;
@@ -307,9 +327,8 @@ export class Transaction implements MacroScope {
         const v = this.tx.get(target.key);
         if (v === undefined) continue;
         const excl = rule.exclusions.get('TX');
-        if (excl !== undefined && excl.some((x) => x(target.key!))) continue;
-        const dyn = this.removals !== null ? this.removedKeys(this.currentRule ?? rule, 'TX') : undefined;
-        if (dyn !== undefined && dyn.some((x) => x(target.key!))) continue;
+        if (anyKey(excl, target.key)) continue;
+        if (this.removals !== null && anyKey(this.removedKeys(this.currentRule ?? rule, 'TX'), target.key)) continue;
         matched = this.visit(rule, target, op, target.key, v, captures, matched);
         continue;
       }
@@ -328,11 +347,21 @@ export class Transaction implements MacroScope {
         entries = this.collect(target, rule);
       }
       const count = picked !== null ? picked.length : entries.length;
+      // A pure operator's "no match" on a memoised value is kept in the memo: the next request with the same value
+      // (User-Agent, Accept, a common argument) skips the transformations and the operator.
+      const remember = state !== null && rule.pureOperator;
       for (let q = 0; q < count; q++) {
-        const entry = entries[picked !== null ? picked[q]! : q]!;
-        if (excl !== undefined && excl.some((x) => x(entry.key))) continue;
-        if (dyn !== undefined && dyn.some((x) => x(entry.key))) continue;
+        const at = picked !== null ? picked[q]! : q;
+        const entry = entries[at]!;
+        if (anyKey(excl, entry.key) || anyKey(dyn, entry.key)) continue;
+        const memo = remember ? state.memoEntryOf(pf!, t, at) : undefined;
+        if (memo !== undefined && knownMiss(memo, rule.index)) continue;
+        const before = matched === null ? 0 : matched.length;
         matched = this.visit(rule, target, op, entry.key, entry.value, captures, matched);
+        // Not when the regex time budget cut a test short: that "no match" is not the operator's answer.
+        if (memo !== undefined && (matched === null ? 0 : matched.length) === before && !this.regexMeter.notified) {
+          recordMiss(memo, rule.index, this.ruleset.rules.length);
+        }
       }
     }
     return matched;
@@ -365,7 +394,7 @@ export class Transaction implements MacroScope {
   }
 
   private testMulti(rule: CompiledRule, op: CompiledOperator, value: string, captures: string[] | undefined): string | null {
-    const steps = runChainSteps(rule.transforms, value, (this.featuresFn ??= (v) => this.featuresOf(v)), (this.tcache ??= createTransformCache()));
+    const steps = runChainSteps(rule.transforms, value, this.featureReader(), (this.tcache ??= createTransformCache()));
     for (const v of steps) {
       let r = op.test(v, captures);
       if (rule.negate) r = !r;
@@ -386,7 +415,15 @@ export class Transaction implements MacroScope {
   private transform(rule: CompiledRule, value: string): string {
     if (rule.transforms.fns.length === 0) return value;
     // A value without the chain's triggers skips the steps that cannot change it (chain-shortcut.ts).
-    return runChain(rule.transforms, value, (this.featuresFn ??= (v) => this.featuresOf(v)), (this.tcache ??= createTransformCache()));
+    return runChain(rule.transforms, value, this.featureReader(), (this.tcache ??= createTransformCache()));
+  }
+
+  /**
+   * featuresOf as a function value, made once per transaction. Hot methods call this rather than holding an
+   * arrow function themselves: a method with a closure over `this` allocates a context on every call in V8.
+   */
+  private featureReader(): (value: string) => number {
+    return (this.featuresFn ??= (v) => this.featuresOf(v));
   }
 
   /** traits.valueFeatures of a value, memoised for the transaction (values are shared by many rules). */
@@ -402,13 +439,19 @@ export class Transaction implements MacroScope {
 
   /** The prefilter state of the running phase (from the plan's pool; released when the phase ends). */
   private prefilterState(): PrefilterState {
-    return (this.pf ??= PrefilterState.acquire(this.ruleset.prefilter!, (this.pfHost ??= {
+    if (this.pf === null) this.pf = PrefilterState.acquire(this.ruleset.prefilter!, this.pfHost ?? this.createPrefilterHost());
+    return this.pf;
+  }
+
+  /** The state's view of this transaction (made once; its closures live here, not in the hot methods). */
+  private createPrefilterHost(): PrefilterHost {
+    return (this.pfHost = {
       vars: this.vars,
       maxValueLength: this.settings.maxValueLength,
-      transform: (chain, value) => runChain(chain, value, (this.featuresFn ??= (v) => this.featuresOf(v)), (this.tcache ??= createTransformCache())),
-      steps: (chain, value) => runChainSteps(chain, value, (this.featuresFn ??= (v) => this.featuresOf(v)), (this.tcache ??= createTransformCache())),
+      transform: (chain, value) => runChain(chain, value, this.featureReader(), (this.tcache ??= createTransformCache())),
+      steps: (chain, value) => runChainSteps(chain, value, this.featureReader(), (this.tcache ??= createTransformCache())),
       truncated: () => this.tx.set('portcullis_truncated', '1'),
-    })));
+    });
   }
 
   private dynamicOperator(rule: CompiledRule): CompiledOperator {
@@ -435,8 +478,8 @@ export class Transaction implements MacroScope {
       case 'TX': entries = this.txEntries(target); break;
       case 'MATCHED_VAR': entries = this.matchedVar ? [{ key: '', value: this.matchedVar.value }] : EMPTY; break;
       case 'MATCHED_VAR_NAME': entries = this.matchedVar ? [{ key: '', value: this.matchedVar.name }] : EMPTY; break;
-      case 'MATCHED_VARS': entries = this.matchedVars.map((m) => ({ key: m.name.slice(m.name.indexOf(':') + 1), value: m.value })); break;
-      case 'MATCHED_VARS_NAMES': entries = this.matchedVars.map((m) => ({ key: m.name.slice(m.name.indexOf(':') + 1), value: m.name })); break;
+      case 'MATCHED_VARS': entries = matchedEntries(this.matchedVars, false); break;
+      case 'MATCHED_VARS_NAMES': entries = matchedEntries(this.matchedVars, true); break;
       case 'UNIQUE_ID': entries = [{ key: '', value: this.uniqueId }]; break;
       case 'HIGHEST_SEVERITY': entries = [{ key: '', value: String(this.highestSeverity()) }]; break;
       case 'TIME_EPOCH': entries = [{ key: '', value: String(Math.floor(Date.now() / 1000)) }]; break;
@@ -451,8 +494,7 @@ export class Transaction implements MacroScope {
       const out: VarEntry[] = [];
       for (const e of entries) {
         if (test !== null && !test(e.key)) continue;
-        if (excl !== undefined && excl.some((x) => x(e.key))) continue;
-        if (dyn !== undefined && dyn.some((x) => x(e.key))) continue;
+        if (anyKey(excl, e.key) || anyKey(dyn, e.key)) continue;
         out.push(e);
       }
       entries = out;
@@ -661,6 +703,7 @@ export class Transaction implements MacroScope {
   private addRemoval(rm: TargetRemoval): void {
     const list = (this.removals ??= []);
     if (!list.includes(rm)) list.push(rm);
+    if (rm.collection === 'TX') this.txRemovals = true;
   }
 
   /** Key tests of the targets of `collection` removed from `rule` for this transaction, or undefined. */

@@ -54,6 +54,24 @@ export function limitPolicy(name: string, max: number, windowMs: number): LimitP
 
 const policyOf = (a: AppliedLimit): LimitPolicy => a.policy ?? limitPolicy(a.name, a.max, a.windowMs);
 
+/**
+ * The draft-8 `RateLimit` value of one limit, remembered for the last (name, remaining, reset): a client that is far
+ * from its limit, or many requests within the same second, get the same value again, built and flattened once.
+ */
+let lastSf = '';
+let lastRemaining = -1;
+let lastReset = -1;
+let lastValue = '';
+function singleValue(sf: string, remaining: number, reset: number): string {
+  if (remaining !== lastRemaining || reset !== lastReset || sf !== lastSf) {
+    lastSf = sf;
+    lastRemaining = remaining;
+    lastReset = reset;
+    lastValue = `${sf};r=${remaining};t=${reset}`;
+  }
+  return lastValue;
+}
+
 /** Sets the headers for the limits that applied; `tightest` is the one reported by drafts with a single policy. */
 export function setRateLimitHeaders(res: ServerResponse, draft: RateLimitHeaders, applied: readonly AppliedLimit[], tightest: AppliedLimit): void {
   if (draft === false || res.headersSent) return;
@@ -61,7 +79,7 @@ export function setRateLimitHeaders(res: ServerResponse, draft: RateLimitHeaders
   if (draft === 'draft-8') {
     if (applied.length === 1) {
       res.setHeader('RateLimit-Policy', policyOf(applied[0]!).item);
-      res.setHeader('RateLimit', `${policyOf(tightest).sf};r=${check.remaining};t=${secs(check.resetMs)}`);
+      res.setHeader('RateLimit', singleValue(policyOf(tightest).sf, check.remaining, secs(check.resetMs)));
     } else {
       res.setHeader('RateLimit-Policy', applied.map((a) => policyOf(a).item).join(', '));
       res.setHeader('RateLimit', applied.map((a) => `${policyOf(a).sf};r=${a.check.remaining};t=${secs(a.check.resetMs)}`).join(', '));

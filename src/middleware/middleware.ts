@@ -114,22 +114,32 @@ function limitVerdict(tx: Transaction, status: 408 | 413): Verdict {
 }
 
 export function createMiddleware(host: MiddlewareHost) {
-  const gated = new WeakSet<IncomingMessage>(); // passed an asynchronous gate (Redis): on to the rules
-  return function portcullisMiddleware(req: IncomingMessage, res: ServerResponse, next: NextFunction): void {
+  const gate = host.gate;
+  const resolveIp = host.clientIp ?? clientIpOf;
+  /**
+   * After an asynchronous gate (Redis) let the request on: what re-entering the middleware did, without a per-request
+   * marker (a WeakSet lookup on every request) to skip the gate the second time.
+   */
+  const afterGate = (req: IncomingMessage, res: ServerResponse, next: NextFunction): void => {
     if (host.isClosed()) { next(); return; }
     const engine = host.engine();
     if (engine.settings.mode === 'off') { next(); return; }
-    let tx: Transaction;
-    let snapshot: RequestSnapshot;
-    const clientIp = host.clientIp ? host.clientIp(req) : clientIpOf(req);
-    if (host.gate && !gated.has(req)) {
+    inspect(engine, req, res, next, resolveIp(req));
+  };
+  return function portcullisMiddleware(req: IncomingMessage, res: ServerResponse, next: NextFunction): void {
+    if (host.isClosed()) { next(); return; }
+    const engine = host.engine();
+    const settingsMode = engine.settings.mode;
+    if (settingsMode === 'off') { next(); return; }
+    const clientIp = resolveIp(req);
+    if (gate !== undefined) {
       let g: GateResult | Promise<GateResult> = 'continue';
-      const mode = engine.settings.mode === 'detect' || engine.ruleset.directives.ruleEngine === 'DetectionOnly' ? 'detect' : 'block';
-      try { g = host.gate(req, res, clientIp, mode); } catch (err) { host.fail(err); }
+      const mode = settingsMode === 'detect' || engine.ruleset.directives.ruleEngine === 'DetectionOnly' ? 'detect' : 'block';
+      try { g = gate(req, res, clientIp, mode); } catch (err) { host.fail(err); }
       if (g instanceof Promise) {
         const go = (r: GateResult): void => {
           if (r === 'skip') next();
-          else if (r === 'continue') { gated.add(req); portcullisMiddleware(req, res, next); }
+          else if (r === 'continue') afterGate(req, res, next);
         };
         g.then(go, (err: unknown) => { host.fail(err); go('continue'); });
         return;
@@ -137,6 +147,13 @@ export function createMiddleware(host: MiddlewareHost) {
       if (g === 'skip') { next(); return; }
       if (g === 'stop') return;
     }
+    inspect(engine, req, res, next, clientIp);
+  };
+
+  /** The rules: phase 1, the body when the rules need it, phase 2, the verdict. */
+  function inspect(engine: Engine, req: IncomingMessage, res: ServerResponse, next: NextFunction, clientIp: string): void {
+    let tx: Transaction;
+    let snapshot: RequestSnapshot;
     let mark = host.timed() ? performance.now() : -1;
     let phase: 1 | 2 = 2;
     try {
@@ -183,5 +200,5 @@ export function createMiddleware(host: MiddlewareHost) {
       host.fail(err);
       next();
     });
-  };
+  }
 }

@@ -5,6 +5,32 @@ import type { BodyCapture } from './body.js';
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
+ * The snapshot of an `IncomingMessage`. The collections read `rawHeaders` (Node's flat list, not copied);
+ * the `headers` pairs are built only when something asks for them (an alert's detail), not per request.
+ * Optional fields are set only when known, so `'body' in snapshot` stays false without a body.
+ */
+class IncomingSnapshot implements Mutable<RequestSnapshot> {
+  declare remotePort?: number;
+  declare serverPort?: number;
+  declare body?: Buffer;
+  declare bodyComplete?: boolean;
+  declare parsedBody?: unknown;
+  #headers: [string, string][] | undefined;
+
+  constructor(
+    public method: string,
+    public url: string,
+    public httpVersion: string,
+    public rawHeaders: readonly string[],
+    public remoteAddress: string,
+  ) {}
+
+  get headers(): [string, string][] {
+    return (this.#headers ??= headerPairs(this.rawHeaders));
+  }
+}
+
+/**
  * Builds the engine's framework-independent view of a request. `url` is the raw request-target
  * (`originalUrl` under Express, which mounts rewrite `req.url`); headers are `rawHeaders` pairs in arrival
  * order and original case. `clientIp` is the address resolved through trusted proxies, when the caller has
@@ -12,13 +38,13 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  */
 export function snapshotFromRequest(req: IncomingMessage, capture: BodyCapture, clientIp?: string): RequestSnapshot {
   const socket = req.socket as IncomingMessage['socket'] | null | undefined;
-  const snap: Mutable<RequestSnapshot> = {
-    method: req.method ?? 'GET',
-    url: requestTarget(req),
-    httpVersion: req.httpVersion || '1.1',
-    headers: headerPairs(req.rawHeaders),
-    remoteAddress: clientIp ?? socket?.remoteAddress ?? '',
-  };
+  const snap = new IncomingSnapshot(
+    req.method ?? 'GET',
+    requestTarget(req),
+    req.httpVersion || '1.1',
+    req.rawHeaders ?? [],
+    clientIp ?? socket?.remoteAddress ?? '',
+  );
   const remotePort = socket?.remotePort;
   if (remotePort !== undefined) snap.remotePort = remotePort;
   const serverPort = socket?.localPort;

@@ -28,6 +28,21 @@ export function createRx(source: string, flags: string = DEFAULT_RX_FLAGS): Comp
   const plan = budgetPlanFor(source, cleanFlags);
   if (plan !== null) return createWindowedRx(re, source, cleanFlags, plan, MAX_CAPTURES);
   let pf: OperatorPrefilter | null | undefined; // derived once: a skeleton predicate builds automata
+  const prefilter = (): OperatorPrefilter | null => (pf === undefined ? (pf = regexPrefilter(source, cleanFlags)) : pf);
+  // `^.*$` with dotAll matches every value whole, whatever the other flags (CRS 920450 runs it, with capture,
+  // on every request header name): the match is the value itself, without a RegExp run and its result array.
+  if (source === '^.*$' && cleanFlags.includes('s')) {
+    return {
+      test(value: string, captures?: string[]): boolean {
+        if (captures !== undefined) {
+          captures[0] = value;
+          captures.length = 1;
+        }
+        return true;
+      },
+      prefilter,
+    };
+  }
   return {
     test(value: string, captures?: string[]): boolean {
       if (captures === undefined) return re.test(value);
@@ -38,7 +53,7 @@ export function createRx(source: string, flags: string = DEFAULT_RX_FLAGS): Comp
       captures.length = count;
       return true;
     },
-    prefilter: () => (pf === undefined ? (pf = regexPrefilter(source, cleanFlags)) : pf),
+    prefilter,
   };
 }
 

@@ -3,8 +3,16 @@
  * value the engine matches takes.
  */
 
+/** Below this length a charCode loop is cheaper than the call into Buffer.byteLength. */
+const SHORT = 16;
+
 /** True when every char code is below 0x80 (the string is the same in UTF-8, latin1 and UTF-16). */
 export function isAscii(s: string): boolean {
+  if (s.length >= SHORT) {
+    // Any char from 0x80 up takes 2 or more UTF-8 bytes (a surrogate pair 4 for its 2 chars, a lone surrogate 3),
+    // so the lengths match only for ASCII; byteLength scans natively, several times faster on header-sized text.
+    return Buffer.byteLength(s, 'utf8') === s.length;
+  }
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
   return true;
 }

@@ -31,14 +31,15 @@ export function appendCookies(header: string, out: VarEntry[]): void {
 }
 
 /**
- * REQUEST_COOKIES from every `Cookie` header (HTTP/2 clients may send several), in arrival order. Not capped:
- * the header block is already bounded by Node's `maxHeaderSize`.
+ * REQUEST_COOKIES from every `Cookie` header (HTTP/2 clients may send several), in arrival order, read from the
+ * flat [name, value, ...] header list (a trailing name without a value is ignored). Not capped: the header
+ * block is already bounded by Node's `maxHeaderSize`.
  */
-export function parseCookies(headers: readonly (readonly [string, string])[]): VarEntry[] {
+export function parseCookies(flatHeaders: readonly string[]): VarEntry[] {
   const out: VarEntry[] = [];
-  for (let i = 0; i < headers.length; i++) {
-    const name = headers[i]![0];
-    if (name.length === 6 && (name === 'cookie' || name.toLowerCase() === 'cookie')) appendCookies(headers[i]![1], out);
+  for (let i = 0; i + 1 < flatHeaders.length; i += 2) {
+    const name = flatHeaders[i]!;
+    if (name.length === 6 && (name === 'cookie' || name.toLowerCase() === 'cookie')) appendCookies(flatHeaders[i + 1]!, out);
   }
   return out;
 }

@@ -69,14 +69,24 @@ function nonNegative(n: number): number {
 
 type Provider = (v: Vars) => readonly VarEntry[];
 
+/** The raw body as bytes and as its latin1 byte string (both null without a raw body). */
+interface RawBody {
+  readonly buf: Buffer | null;
+  readonly text: string | null;
+}
+
+const NO_RAW: RawBody = { buf: null, text: null };
+
 class Vars implements RequestVariables {
-  /** Memoised collections, by provider index (one map lookup per get()). */
+  /** Memoised collections, by provider index (see collectionIndex()). */
   private readonly memo: (readonly VarEntry[] | undefined)[] = new Array<readonly VarEntry[] | undefined>(PROVIDER_COUNT);
   private targetMemo: RequestTarget | undefined;
   private queryMemo: ParsedArgs | undefined;
   private processorMemo: BodyProcessorName | undefined;
   private bodyMemo: BodyState | undefined;
-  private rawMemo: { buf: Buffer | null; text: string | null } | undefined;
+  private rawMemo: RawBody | undefined;
+  /** The header pairs as one flat [name, value, ...] list (see flatHeaders()). */
+  private flatMemo: readonly string[] | undefined;
   private processed = false;
   private forced = false;
   readonly maxArgs: number;
@@ -94,21 +104,28 @@ class Vars implements RequestVariables {
   }
 
   get(collection: CollectionName): readonly VarEntry[] {
-    let info = PROVIDERS.get(collection);
-    if (info === undefined) {
-      info = PROVIDERS.get(collection.toUpperCase());
-      if (info === undefined) return EMPTY;
+    // The engine passes upper-case names: one dictionary lookup; other spellings take the second one.
+    let index = INDEX[collection];
+    if (index === undefined) {
+      index = INDEX[collection.toUpperCase()];
+      if (index === undefined) return EMPTY;
     }
-    let entries = this.memo[info.index];
-    if (entries === undefined) {
-      try {
-        entries = info.provider(this);
-      } catch {
-        // Providers are written not to throw; this guards the request path against the unforeseen.
-        entries = EMPTY;
-      }
-      this.memo[info.index] = entries;
+    return this.memo[index] ?? this.compute(index);
+  }
+
+  getAt(index: number): readonly VarEntry[] {
+    return this.memo[index] ?? (PROVIDER_LIST[index] === undefined ? EMPTY : this.compute(index));
+  }
+
+  private compute(index: number): readonly VarEntry[] {
+    let entries: readonly VarEntry[];
+    try {
+      entries = PROVIDER_LIST[index]!(this);
+    } catch {
+      // Providers are written not to throw; this guards the request path against the unforeseen.
+      entries = EMPTY;
     }
+    this.memo[index] = entries;
     return entries;
   }
 
@@ -126,7 +143,7 @@ class Vars implements RequestVariables {
   forceRequestBodyVariable(on: boolean): void {
     if (this.forced === on) return;
     this.forced = on;
-    this.memo[PROVIDERS.get('REQUEST_BODY')!.index] = undefined;
+    this.memo[INDEX.REQUEST_BODY!] = undefined;
   }
 
   setBody(body: Pick<RequestSnapshot, 'body' | 'bodyComplete' | 'parsedBody'>): void {
@@ -135,7 +152,7 @@ class Vars implements RequestVariables {
     this.rawMemo = undefined;
     this.bodyMemo = undefined;
     this.clearBodyDependent();
-    this.memo[PROVIDERS.get('INBOUND_DATA_ERROR')!.index] = undefined; // depends on bodyComplete
+    this.memo[INDEX.INBOUND_DATA_ERROR!] = undefined; // depends on bodyComplete
   }
 
   processBody(): void {
@@ -155,12 +172,35 @@ class Vars implements RequestVariables {
     return this.forced;
   }
 
+  /**
+   * The header pairs as a flat [name, value, ...] list: the snapshot's `rawHeaders` when it has them (no pair
+   * arrays built), else `headers` flattened once. A trailing name without a value is never read (`i + 1 < n`).
+   */
+  flatHeaders(): readonly string[] {
+    if (this.flatMemo === undefined) {
+      const raw = this.snapshot.rawHeaders;
+      if (raw !== undefined) {
+        this.flatMemo = raw;
+      } else {
+        const headers = this.snapshot.headers;
+        const flat = new Array<string>(headers.length * 2);
+        for (let i = 0; i < headers.length; i++) {
+          flat[2 * i] = headers[i]![0];
+          flat[2 * i + 1] = headers[i]![1];
+        }
+        this.flatMemo = flat;
+      }
+    }
+    return this.flatMemo;
+  }
+
+  /** The first value of a header (`lowerName` in lower case), or undefined. */
   header(lowerName: string): string | undefined {
     const n = lowerName.length;
-    const headers = this.snapshot.headers;
-    for (let i = 0; i < headers.length; i++) {
-      const k = headers[i]![0];
-      if (k.length === n && (k === lowerName || k.toLowerCase() === lowerName)) return headers[i]![1];
+    const flat = this.flatHeaders();
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const k = flat[i]!;
+      if (k.length === n && (k === lowerName || k.toLowerCase() === lowerName)) return flat[i + 1];
     }
     return undefined;
   }
@@ -178,14 +218,14 @@ class Vars implements RequestVariables {
   }
 
   /** The raw body: `snapshot.body`, else a string/Buffer that an upstream parser left in `parsedBody`. */
-  raw(): { buf: Buffer | null; text: string | null } {
+  raw(): RawBody {
     if (this.rawMemo === undefined) {
       const { body, parsedBody } = this.bodySource;
       let buf: Buffer | null = null;
       if (body !== undefined) buf = body;
       else if (typeof parsedBody === 'string') buf = Buffer.from(parsedBody, 'utf8');
       else if (Buffer.isBuffer(parsedBody)) buf = parsedBody;
-      this.rawMemo = { buf, text: buf === null ? null : buf.toString('latin1') };
+      this.rawMemo = buf === null ? NO_RAW : { buf, text: buf.toString('latin1') };
     }
     return this.rawMemo;
   }
@@ -196,31 +236,27 @@ class Vars implements RequestVariables {
   }
 
   private runProcessor(): BodyState {
-    const name = this.processor();
-    const budget = Math.max(0, this.maxArgs - this.query().entries.length);
     const { buf, text } = this.raw();
-    const label = PROCESSOR_LABEL[name];
-    const withLabel = (r: ArgsResult): BodyState => ({
-      args: r.args,
-      error: r.error === null ? null : `${label} parsing error: ${r.error}`,
-      multipart: null,
-      xml: EMPTY,
-    });
     if (buf === null || text === null) {
+      // No raw body (a GET): settled before the processor and the argument budget are worked out.
       const parsed = this.bodySource.parsedBody;
       if (parsed === undefined || parsed === null || typeof parsed !== 'object') return NO_BODY;
+      const name = this.processor();
       const json = name === 'JSON';
-      return withLabel(flattenValue(parsed, {
+      return withLabel(name, flattenValue(parsed, {
         prefix: json ? 'json' : '',
         style: json ? 'dot' : 'bracket',
         maxDepth: this.maxDepth,
-        maxArgs: budget,
+        maxArgs: this.argsBudget(),
         toBytes: utf8ToByteString,
       }));
     }
+    const name = this.processor();
+    const budget = this.argsBudget();
+    const label = PROCESSOR_LABEL[name];
     switch (name) {
-      case 'URLENCODED': return withLabel(processUrlEncoded(text, budget));
-      case 'JSON': return withLabel(processJson(buf, this.maxDepth, budget, text));
+      case 'URLENCODED': return withLabel(name, processUrlEncoded(text, budget));
+      case 'JSON': return withLabel(name, processJson(buf, this.maxDepth, budget, text));
       case 'MULTIPART': {
         const mp = parseMultipart(text, this.header('content-type') ?? '', { maxParts: this.maxParts, maxArgs: budget });
         return { args: mp.args, error: mp.error === null ? null : `${label} parsing error: ${mp.error}`, multipart: mp, xml: EMPTY };
@@ -233,6 +269,11 @@ class Vars implements RequestVariables {
     }
   }
 
+  /** Arguments the body may still add: maxArgs counts query and body together. */
+  private argsBudget(): number {
+    return Math.max(0, this.maxArgs - this.query().entries.length);
+  }
+
   requestBody(): readonly VarEntry[] {
     if (!this.processed) return EMPTY;
     const name = this.processor();
@@ -243,6 +284,16 @@ class Vars implements RequestVariables {
   }
 }
 
+/** A processor's arguments and error, the error prefixed with the processor's label (a function, not a per-call closure). */
+function withLabel(name: BodyProcessorName, r: ArgsResult): BodyState {
+  return {
+    args: r.args,
+    error: r.error === null ? null : `${PROCESSOR_LABEL[name]} parsing error: ${r.error}`,
+    multipart: null,
+    xml: EMPTY,
+  };
+}
+
 function multipartList(pick: (m: MultipartResult) => readonly VarEntry[]): Provider {
   return (v) => {
     const m = v.body().multipart;
@@ -250,15 +301,28 @@ function multipartList(pick: (m: MultipartResult) => readonly VarEntry[]): Provi
   };
 }
 
-/** REQUEST_HEADERS (or, with `names`, REQUEST_HEADERS_NAMES) from the header pairs, in order. */
-function headerEntries(headers: readonly (readonly [string, string])[], names: boolean): VarEntry[] {
-  const out = new Array<VarEntry>(headers.length);
-  for (let i = 0; i < headers.length; i++) {
-    const h = headers[i]!;
-    out[i] = { key: h[0], value: names ? h[0] : h[1] };
+/** REQUEST_HEADERS (or, with `names`, REQUEST_HEADERS_NAMES) from the flat header list, in order. */
+function headerEntries(flat: readonly string[], names: boolean): VarEntry[] {
+  const n = flat.length >> 1;
+  const out = new Array<VarEntry>(n);
+  for (let i = 0; i < n; i++) {
+    const k = flat[2 * i]!;
+    out[i] = { key: k, value: names ? k : flat[2 * i + 1]! };
   }
   return out;
 }
+
+/** REQUEST_PROTOCOL's text: a constant for the usual versions (no string built per request). */
+function protocolText(version: string): string {
+  return version === '1.1' ? 'HTTP/1.1' : version === '1.0' ? 'HTTP/1.0' : `HTTP/${version}`;
+}
+
+// Shared, like ONE and ZERO: collections are read-only, and the commonest scalars need no allocation per request.
+// The entry objects are not frozen: a frozen object has another hidden class, which would make the engine's
+// `entry.value` loads polymorphic.
+const HTTP_11: readonly VarEntry[] = Object.freeze([{ key: '', value: 'HTTP/1.1' }]);
+const METHOD_GET: readonly VarEntry[] = Object.freeze([{ key: '', value: 'GET' }]);
+const METHOD_POST: readonly VarEntry[] = Object.freeze([{ key: '', value: 'POST' }]);
 
 function portText(p: number | undefined): string {
   return p === undefined ? '' : String(p);
@@ -277,9 +341,12 @@ function serverName(host: string | undefined): string {
 }
 
 const BASE_PROVIDERS: Record<string, Provider> = {
-  REQUEST_METHOD: (v) => scalar(v.snapshot.method),
-  REQUEST_PROTOCOL: (v) => scalar(`HTTP/${v.snapshot.httpVersion}`),
-  REQUEST_LINE: (v) => scalar(`${v.snapshot.method} ${v.snapshot.url} HTTP/${v.snapshot.httpVersion}`),
+  REQUEST_METHOD: (v) => {
+    const m = v.snapshot.method;
+    return m === 'GET' ? METHOD_GET : m === 'POST' ? METHOD_POST : scalar(m);
+  },
+  REQUEST_PROTOCOL: (v) => (v.snapshot.httpVersion === '1.1' ? HTTP_11 : scalar(protocolText(v.snapshot.httpVersion))),
+  REQUEST_LINE: (v) => scalar(`${v.snapshot.method} ${v.snapshot.url} ${protocolText(v.snapshot.httpVersion)}`),
   REQUEST_URI: (v) => scalar(v.target().uri),
   REQUEST_URI_RAW: (v) => scalar(v.snapshot.url),
   REQUEST_FILENAME: (v) => scalar(v.target().filename),
@@ -289,9 +356,9 @@ const BASE_PROVIDERS: Record<string, Provider> = {
   ARGS_GET: (v) => v.query().entries,
   ARGS_GET_NAMES: (v) => namesOf(v.query().entries),
   INBOUND_DATA_ERROR: (v) => flag(v.query().overflow || v.bodySource.bodyComplete === false),
-  REQUEST_HEADERS: (v) => headerEntries(v.snapshot.headers, false),
-  REQUEST_HEADERS_NAMES: (v) => headerEntries(v.snapshot.headers, true),
-  REQUEST_COOKIES: (v) => parseCookies(v.snapshot.headers),
+  REQUEST_HEADERS: (v) => headerEntries(v.flatHeaders(), false),
+  REQUEST_HEADERS_NAMES: (v) => headerEntries(v.flatHeaders(), true),
+  REQUEST_COOKIES: (v) => parseCookies(v.flatHeaders()),
   REQUEST_COOKIES_NAMES: (v) => namesOf(v.get('REQUEST_COOKIES')),
   REMOTE_ADDR: (v) => scalar(v.snapshot.remoteAddress),
   REMOTE_PORT: (v) => scalar(portText(v.snapshot.remotePort)),
@@ -333,19 +400,27 @@ for (const f of MULTIPART_FLAG_NAMES) {
   BODY_PROVIDERS[f] = (v) => flag(v.body().multipart?.flags[f] ?? false);
 }
 
-interface ProviderInfo {
-  /** Slot in Vars.memo. */
-  readonly index: number;
-  readonly provider: Provider;
-}
+/** Providers by index (the slot of their collection in Vars.memo). */
+const PROVIDER_LIST: readonly Provider[] = [...Object.values(BASE_PROVIDERS), ...Object.values(BODY_PROVIDERS)];
+const PROVIDER_COUNT = PROVIDER_LIST.length;
 
-/** A Map, not an object: names such as `constructor` (from macros) must not reach Object.prototype. */
-const PROVIDERS: ReadonlyMap<string, ProviderInfo> = new Map(
-  [...Object.entries(BASE_PROVIDERS), ...Object.entries(BODY_PROVIDERS)].map(([name, provider], index) => [name, { index, provider }]),
-);
-const PROVIDER_COUNT = PROVIDERS.size;
+/**
+ * Collection name to index. A prototype-less dictionary: names such as `constructor` or `__proto__` (from
+ * macros) find nothing, and a keyed load costs less than Map#get on the ~50 get() calls of a request.
+ */
+const INDEX: Record<string, number | undefined> = Object.create(null) as Record<string, number | undefined>;
+[...Object.keys(BASE_PROVIDERS), ...Object.keys(BODY_PROVIDERS)].forEach((name, i) => { INDEX[name] = i; });
+
 /** Memo slots of the collections derived from the body. */
-const BODY_DEPENDENT: readonly number[] = Object.keys(BODY_PROVIDERS).map((name) => PROVIDERS.get(name)!.index);
+const BODY_DEPENDENT: readonly number[] = Object.keys(BODY_PROVIDERS).map((name) => INDEX[name]!);
+
+/**
+ * The index of a request collection for RequestVariables.getAt() (case-insensitive, as get() is), or -1 when
+ * RequestVariables does not serve it. Fixed for the life of the process: resolve it once, when rules compile.
+ */
+export function collectionIndex(name: string): number {
+  return INDEX[name] ?? INDEX[name.toUpperCase()] ?? -1;
+}
 
 /** Creates the lazily computed collections of one request. Never throws on hostile input. */
 export function createRequestVariables(snapshot: RequestSnapshot, limits: ParseLimits): RequestVariables {

@@ -14,6 +14,12 @@ export interface RequestSnapshot {
   readonly httpVersion: string;
   /** Header pairs in arrival order with their original case (Node's `rawHeaders`). */
   readonly headers: readonly (readonly [string, string])[];
+  /**
+   * Optional: the same headers as one flat [name, value, name, value, ...] list (Node's `rawHeaders`; a
+   * trailing name without a value is ignored). When present, the collections read it instead of `headers`,
+   * so a snapshot built from `IncomingMessage` need not build the pair arrays at all.
+   */
+  readonly rawHeaders?: readonly string[];
   readonly remoteAddress: string;
   readonly remotePort?: number;
   readonly serverPort?: number;
@@ -55,6 +61,8 @@ export type BodyProcessorName = 'URLENCODED' | 'MULTIPART' | 'JSON' | 'XML' | 'T
 export interface RequestVariables {
   /** Values of a collection, in a stable order; [] for unknown or empty collections. */
   get(collection: CollectionName): readonly VarEntry[];
+  /** What get() gives for the collection at `index`, from collectionIndex() (resolved once, when rules compile); [] for -1. */
+  getAt(index: number): readonly VarEntry[];
   /** Selects the body processor before phase 2 (`ctl:requestBodyProcessor`); default from Content-Type. */
   setBodyProcessor(name: BodyProcessorName): void;
   /** Makes REQUEST_BODY available even when a processor parsed the body (`ctl:forceRequestBodyVariable`). */

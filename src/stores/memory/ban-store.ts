@@ -37,7 +37,10 @@ interface History { count: number; last: number }
 
 export function createMemoryBanStore(opts: MemoryBanStoreOptions): MemoryBanStore {
   const bans = new Map<string, BanEntry>();
-  const history = new LRUCache<string, History>({ max: opts.maxEntries });
+  // Created on the first write: lru-cache allocates its `max` slots up front (arrays of maxEntries), which an
+  // instance that never bans need not hold, nor every full GC mark.
+  let historyCache: LRUCache<string, History> | undefined;
+  const history = (): LRUCache<string, History> => historyCache ??= new LRUCache<string, History>({ max: opts.maxEntries });
   const now = opts.now ?? Date.now;
   const file = opts.file;
   const delay = opts.writeDelayMs ?? 250;
@@ -52,7 +55,7 @@ export function createMemoryBanStore(opts: MemoryBanStoreOptions): MemoryBanStor
       for (const h of snap.history) {
         const [ip, count, last] = h;
         if (opts.ignored?.(ip) || (last + opts.historyMs < t && !snap.bans.some((b) => b.ip === ip && b.until === PERMANENT_UNTIL))) continue;
-        history.set(ip, { count, last });
+        history().set(ip, { count, last });
       }
       for (const b of snap.bans) {
         if (b.until <= t || opts.ignored?.(b.ip)) continue;
@@ -69,7 +72,7 @@ export function createMemoryBanStore(opts: MemoryBanStoreOptions): MemoryBanStor
       v: 1,
       savedAt: t,
       bans: [...bans.values()].filter((b) => b.until > t),
-      history: [...history.entries()].map(([ip, h]) => [ip, h.count, h.last] as const),
+      history: historyCache === undefined ? [] : [...historyCache.entries()].map(([ip, h]) => [ip, h.count, h.last] as const),
     };
   };
   const write = (): Promise<void> => {
@@ -101,24 +104,24 @@ export function createMemoryBanStore(opts: MemoryBanStoreOptions): MemoryBanStor
       return [...bans.values()].filter((b) => b.until > t);
     },
     offences(ip) {
-      return history.get(ip)?.count ?? 0;
+      return historyCache?.get(ip)?.count ?? 0;
     },
     add(request, t) {
-      const previous = history.get(request.ip)?.count ?? 0;
+      const previous = historyCache?.get(request.ip)?.count ?? 0;
       const ms = request.duration(previous);
       const entry: BanEntry = {
         ip: request.ip, jail: request.jail, reason: request.reason, count: previous + 1,
         until: ms < 0 ? PERMANENT_UNTIL : t + ms,
       };
-      history.set(request.ip, { count: entry.count, last: t });
+      history().set(request.ip, { count: entry.count, last: t });
       if (!bans.has(request.ip)) makeRoom();
       bans.set(request.ip, entry);
       changed();
       return entry;
     },
     put(entry) {
-      const h = history.get(entry.ip);
-      history.set(entry.ip, { count: Math.max(h?.count ?? 0, entry.count), last: now() });
+      const h = historyCache?.get(entry.ip);
+      history().set(entry.ip, { count: Math.max(h?.count ?? 0, entry.count), last: now() });
       if (!bans.has(entry.ip)) makeRoom();
       bans.set(entry.ip, entry);
       changed();
@@ -127,7 +130,7 @@ export function createMemoryBanStore(opts: MemoryBanStoreOptions): MemoryBanStor
       const t = now();
       const b = bans.get(ip);
       bans.delete(ip);
-      history.delete(ip);
+      historyCache?.delete(ip);
       changed();
       return b !== undefined && b.until > t;
     },

@@ -21,21 +21,29 @@ export const DEFAULT_MAX_KEYS = 100_000;
 export function createMemoryCounterStore(opts?: { maxKeys?: number; now?: () => number }): MemoryCounterStore {
   const maxKeys = opts?.maxKeys ?? DEFAULT_MAX_KEYS;
   const now = opts?.now ?? Date.now;
-  const buckets = new LRUCache<string, number>({ max: maxKeys });
+  // A bucket is a mutable cell holding the TAT: a key seen before is updated in place after get() (which already
+  // made it the most recent), so a request costs one cache lookup instead of a get() and a set().
+  // Each cache is created on its first write: lru-cache allocates its `max` slots up front (arrays of maxKeys), which
+  // an instance without a limiter (or without jail failures) need not hold, nor every full GC mark.
+  let buckets: LRUCache<string, { tat: number }> | undefined;
   // Failure log per key: flat [time, weight, time, weight, ...], oldest first, at most maxRetry pairs.
-  const failures = new LRUCache<string, number[]>({ max: Math.max(1000, Math.ceil(maxKeys / 4)) });
+  let failures: LRUCache<string, number[]> | undefined;
   return {
     maxKeys,
-    get size() { return buckets.size; },
+    get size() { return buckets?.size ?? 0; },
     consume(key, max, windowMs) {
       const t = now();
-      const step = gcra(buckets.get(key), t, max, windowMs);
-      if (step.allowed) buckets.set(key, step.tat);
+      const cell = buckets?.get(key);
+      const step = gcra(cell?.tat, t, max, windowMs);
+      if (step.allowed) {
+        if (cell !== undefined) cell.tat = step.tat;
+        else (buckets ??= new LRUCache<string, { tat: number }>({ max: maxKeys })).set(key, { tat: step.tat });
+      }
       return step;
     },
     fail(key, weight, maxRetry, findTimeMs) {
       const t = now();
-      const log = failures.get(key) ?? [];
+      const log = failures?.get(key) ?? [];
       let start = 0;
       while (start < log.length && log[start]! <= t - findTimeMs) start += 2;
       const kept = start > 0 ? log.slice(start) : log;
@@ -43,15 +51,15 @@ export function createMemoryCounterStore(opts?: { maxKeys?: number; now?: () => 
       let sum = 0;
       for (let i = 1; i < kept.length; i += 2) sum += kept[i]!;
       if (sum >= maxRetry) {
-        failures.delete(key);
+        failures?.delete(key);
         return true;
       }
       // Only the newest maxRetry entries can ever matter (each weighs at least 1).
-      failures.set(key, kept.length > maxRetry * 2 ? kept.slice(kept.length - maxRetry * 2) : kept);
+      (failures ??= new LRUCache<string, number[]>({ max: Math.max(1000, Math.ceil(maxKeys / 4)) })).set(key, kept.length > maxRetry * 2 ? kept.slice(kept.length - maxRetry * 2) : kept);
       return false;
     },
     forget(key) {
-      failures.delete(key);
+      failures?.delete(key);
     },
   };
 }

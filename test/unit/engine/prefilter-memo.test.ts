@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { withoutPrefilter } from '../../../src/engine/compile.js';
 import { buildEngine, type Engine } from '../../../src/engine/engine.js';
-import { MEMO_GENERATION, MEMO_MAX_LENGTH, PrefilterMemo, type MemoEntry } from '../../../src/engine/prefilter-memo.js';
+import { knownMiss, MEMO_GENERATION, MEMO_MAX_LENGTH, PrefilterMemo, recordMiss, type MemoEntry } from '../../../src/engine/prefilter-memo.js';
 import { resolveOptions } from '../../../src/options.js';
 import type { RequestSnapshot } from '../../../src/variables/types.js';
 import { runOnEngine } from '../../helpers/engine-run.js';
@@ -13,7 +13,7 @@ import { runOnEngine } from '../../helpers/engine-run.js';
  * chains, with other predicates) must get exactly the findings it gets without any prefilter.
  */
 
-const entry = (): MemoEntry => ({ row: new Int32Array(2), predDone: 0, predTrue: 0, slots: undefined });
+const entry = (): MemoEntry => ({ row: new Int32Array(2), predDone: 0, predTrue: 0, slots: undefined, misses: undefined });
 
 interface Req { method: string; url: string; headers: [string, string][]; body?: string }
 
@@ -45,6 +45,34 @@ describe('prefilter memo', () => {
     assert.equal(memo.get('keep'), undefined, 'dropped once two generations passed');
     assert.equal(memo.get('flood0'), undefined);
     assert.ok(memo.get(`flood${5 * MEMO_GENERATION - 1}`) !== undefined);
+  });
+
+  it('records rule misses per rule index, growing the bit set as needed', () => {
+    const e = entry();
+    assert.equal(knownMiss(e, 0), false);
+    recordMiss(e, 3, 10);
+    assert.equal(knownMiss(e, 3), true);
+    assert.equal(knownMiss(e, 2), false);
+    assert.equal(knownMiss(e, 35), false);
+    recordMiss(e, 70, 10); // past the size first given: the set grows and keeps what it had
+    assert.deepEqual([3, 70].map((i) => knownMiss(e, i)), [true, true]);
+    assert.deepEqual([0, 31, 32, 69, 71, 1000].map((i) => knownMiss(e, i)), [false, false, false, false, false, false]);
+  });
+
+  it('a benign request recorded as misses is answered from the memo the next time, with the same findings', () => {
+    const on = buildEngine(resolveOptions({ paranoia: 1 }));
+    const off = { ...on, ruleset: withoutPrefilter(on.ruleset) };
+    const ua = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
+    const benign: Req = { method: 'GET', url: '/select?plan=pro&note=O%27Brien', headers: [...base, ['referer', 'https://shop.example/?q=select+a+plan'], ['user-agent', ua]] };
+    const want = run(off, benign);
+    assert.equal(run(on, benign), want);
+    const misses = [...(on.ruleset.prefilter!.memo as unknown as { cur: Map<string, MemoEntry> }).cur.values()].filter((x) => x.misses !== undefined);
+    assert.ok(misses.length > 0, 'some rule was evaluated on a memoised value and recorded as a miss');
+    assert.equal(run(on, benign), want);
+    // An attack in the same places is still found after the misses were recorded.
+    const attack: Req = { ...benign, url: "/select?plan=pro'+union+select+password+from+users--&note=x", headers: [...base, ['referer', '<script>alert(1)</script>'], ['user-agent', ua]] };
+    assert.equal(run(on, attack), run(off, attack));
+    assert.match(run(on, attack), /"action":"block"/);
   });
 
   it('a value memoised in one collection gives the same findings in others (prefilter on = off)', () => {

@@ -60,6 +60,19 @@ test('RateLimit headers: draft-8 (default), draft-7, draft-6, none', () => {
   assert.equal(retryAfterSeconds({ ...check, retryAfterMs: 2001 }), 3);
 });
 
+test('draft-8 with one limit: each request gets its own values, also after an identical one (the value is reused)', () => {
+  const one = (name: string, remaining: number, resetMs: number): string | undefined => {
+    const a: AppliedLimit = { name, max: 100, windowMs: 60_000, check: { allowed: true, remaining, resetMs, retryAfterMs: 0 } };
+    const r = fakeRes();
+    setRateLimitHeaders(r.res, 'draft-8', [a], a);
+    return r.headers.get('ratelimit');
+  };
+  assert.deepEqual(
+    [one('default', 99, 600), one('default', 99, 600), one('default', 98, 600), one('default', 98, 1600), one('api', 98, 1600), one('default', 98, 1600)],
+    ['"default";r=99;t=1', '"default";r=99;t=1', '"default";r=98;t=1', '"default";r=98;t=2', '"api";r=98;t=2', '"default";r=98;t=2'],
+  );
+});
+
 test('routes: exact (case-insensitive, trailing slash), prefix*, RegExp, methods, percent-encoded paths', () => {
   const login = compileRoute('POST', '/login');
   assert.ok(login('POST', '/login'));

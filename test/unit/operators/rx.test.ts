@@ -26,6 +26,23 @@ describe('@rx', () => {
     });
   }
 
+  it('^.*$ with dotAll matches every value whole, as the RegExp does, whatever the other flags', () => {
+    const values = ['', 'host', 'a\nb\r\n', 'x\u2028y', '\ud800 lone surrogate', '\xff\x00'];
+    for (const flags of ['s', 'si', 'sm', 'su', 'sgy', 'ims']) {
+      const op = createRx('^.*$', flags);
+      const re = new RegExp('^.*$', flags.replace(/[gy]/g, ''));
+      for (const v of values) {
+        const got = ['stale', 'stale'];
+        assert.equal(op.test(v), re.test(v));
+        assert.equal(op.test(v, got), true);
+        assert.deepEqual(got, [re.exec(v)![0]]);
+      }
+    }
+    // Without dotAll it stays a regex: a line break fails it.
+    assert.equal(createRx('^.*$', '').test('a\nb'), false);
+    assert.equal(createRx('^.*$', 's').prefilter?.(), createRx('^.*$', 's').prefilter?.());
+  });
+
   it('captures at most the whole match and 9 groups', () => {
     const op = rxOperator('(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)', {});
     const got: string[] = [];

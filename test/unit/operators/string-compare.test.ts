@@ -89,6 +89,20 @@ describe('string operators', () => {
     });
   }
 
+  it('@within answers repeated and long values as the first time (its memo is bounded)', () => {
+    const list = '/content-encoding/ /proxy/ /lock-token/ /if/';
+    const op = withinOperator(list, {});
+    const values = ['/proxy/', '/host/', '/if/', 'x'.repeat(200), `${list}`, '', ...Array.from({ length: 400 }, (_, i) => `/h${i}/`)];
+    for (let round = 0; round < 3; round++) {
+      for (const v of values) {
+        const got: string[] = [];
+        assert.equal(op.test(v), list.includes(v), v);
+        assert.equal(op.test(v, got), list.includes(v));
+        if (list.includes(v)) assert.deepEqual(got, [v]);
+      }
+    }
+  });
+
   it('@containsWord stays fast on a 1 MB adversarial input', () => {
     const op = containsWordOperator('aaaa', {});
     assert.equal(op.test('a'.repeat(1024 * 1024)), false);

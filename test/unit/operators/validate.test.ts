@@ -62,6 +62,14 @@ describe('@validateUtf8Encoding (true = invalid)', () => {
       assert.equal(op.test(value), invalid);
     });
   }
+  it('ASCII values of any length are valid; one bad byte anywhere is found', () => {
+    const ascii = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c)).join('').repeat(8);
+    assert.equal(hasInvalidUtf8(ascii), false);
+    assert.equal(hasInvalidUtf8(`${ascii}\x80`), true);
+    assert.equal(hasInvalidUtf8(`\xc0${ascii}`), true);
+    assert.equal(hasInvalidUtf8(`${ascii}\xc3\xa9${ascii}`), false);
+  });
+
   it('agrees with TextDecoder(fatal) on random byte strings', () => {
     const decoder = new TextDecoder('utf-8', { fatal: true });
     const ref = (s: string): boolean => {

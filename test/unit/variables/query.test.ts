@@ -91,7 +91,9 @@ test('parseCookies: ModSecurity v3 splitting, values not decoded, every Cookie h
     [[''], []],
   ];
   for (const [values, want] of cases) {
-    const headers = values.map((v, i) => [i % 2 === 0 ? 'Cookie' : 'cookie', v] as const);
-    assert.deepEqual(parseCookies([['Host', 'x'], ...headers]).map((e) => [e.key, e.value]), want, values.join('|'));
+    const headers = values.flatMap((v, i) => [i % 2 === 0 ? 'Cookie' : 'cookie', v]);
+    assert.deepEqual(parseCookies(['Host', 'x', ...headers]).map((e) => [e.key, e.value]), want, values.join('|'));
+    // A trailing name without a value (an odd-length list) is not a header.
+    assert.deepEqual(parseCookies(['Host', 'x', ...headers, 'Cookie']).map((e) => [e.key, e.value]), want, values.join('|'));
   }
 });

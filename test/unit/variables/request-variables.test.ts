@@ -255,10 +255,10 @@ test('lazy and memoised: untouched collections cost nothing', () => {
   assert.equal(bodyReads, 0);
   v.processBody(); // resolves the processor (reads Content-Type) but does not parse
   assert.equal(bodyReads, 0);
-  const before = headerReads;
+  assert.equal(headerReads, 1);
   const cookies = v.get('REQUEST_COOKIES');
   assert.equal(cookies, v.get('REQUEST_COOKIES'));
-  assert.equal(headerReads, before + 1);
+  assert.equal(headerReads, 1); // the header list is read once per request, whatever collections use it
   assert.deepEqual(kv(v.get('ARGS_POST')), [['json.x', '1']]);
   v.get('ARGS');
   v.get('REQBODY_ERROR');
