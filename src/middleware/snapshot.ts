@@ -49,21 +49,21 @@ export function snapshotFromRequest(req: IncomingMessage, capture: BodyCapture, 
   if (remotePort !== undefined) snap.remotePort = remotePort;
   const serverPort = socket?.localPort;
   if (serverPort !== undefined) snap.serverPort = serverPort;
-  // The body fields set in place (no spread of a second object): what bodyFields() gives.
-  if (capture.body !== undefined) {
-    snap.body = capture.body;
-    snap.bodyComplete = capture.complete;
-  }
-  if (capture.consumed) {
-    const parsed = (req as IncomingMessage & { body?: unknown }).body;
-    if (parsed !== undefined) snap.parsedBody = parsed;
-  }
+  setBodyFields(snap, req, capture); // in place: no spread of a second object
   return snap;
 }
 
+type BodyFields = Pick<RequestSnapshot, 'body' | 'bodyComplete' | 'parsedBody'>;
+
 /** The body part of a snapshot: captured bytes, or what an upstream parser left in `req.body`. */
-export function bodyFields(req: IncomingMessage, capture: BodyCapture): Pick<RequestSnapshot, 'body' | 'bodyComplete' | 'parsedBody'> {
-  const out: Mutable<Pick<RequestSnapshot, 'body' | 'bodyComplete' | 'parsedBody'>> = {};
+export function bodyFields(req: IncomingMessage, capture: BodyCapture): BodyFields {
+  const out: Mutable<BodyFields> = {};
+  setBodyFields(out, req, capture);
+  return out;
+}
+
+/** Sets bodyFields' fields on `out` (only those that have a value, so `'body' in out` stays false otherwise). */
+function setBodyFields(out: Mutable<BodyFields>, req: IncomingMessage, capture: BodyCapture): void {
   if (capture.body !== undefined) {
     out.body = capture.body;
     out.bodyComplete = capture.complete;
@@ -72,7 +72,6 @@ export function bodyFields(req: IncomingMessage, capture: BodyCapture): Pick<Req
     const parsed = (req as IncomingMessage & { body?: unknown }).body;
     if (parsed !== undefined) out.parsedBody = parsed;
   }
-  return out;
 }
 
 function requestTarget(req: IncomingMessage): string {
