@@ -1,5 +1,5 @@
 import { bareMessage, PortcullisError } from '../errors.js';
-import { compileOperator } from '../operators/registry.js';
+import { compileOperator, isPureOperator } from '../operators/registry.js';
 import type { CompiledOperator, OperatorCompileContext } from '../operators/types.js';
 import { compileChain, type CompiledChain } from '../transforms/cache.js';
 import type {
@@ -63,21 +63,11 @@ export interface CompiledRule {
   /** The rule's prefilter (chain heads only; null: always evaluated). Set once the whole ruleset is compiled. */
   pf: RulePrefilter | null;
   /**
-   * The static operator is a pure function of the value (PURE_OPERATORS): a value's "no match" can be kept in the
+   * The static operator is a pure function of the value (operators/registry.ts isPureOperator): a value's "no match" can be kept in the
    * prefilter memo (transaction.ts evalLink) and not tested again on a later request.
    */
   readonly pureOperator: boolean;
 }
-
-/**
- * Operators whose result depends on the tested value alone (no clock, no network, no transaction state). Any
- * operator added to the registry stays out of this list until it is known to be pure.
- */
-const PURE_OPERATORS: ReadonlySet<string> = new Set([
-  'rx', 'pm', 'pmf', 'pmfromfile', 'contains', 'containsword', 'beginswith', 'endswith', 'streq', 'strmatch', 'within',
-  'eq', 'ne', 'gt', 'ge', 'lt', 'le', 'ipmatch', 'ipmatchfromfile', 'ipmatchf', 'detectsqli', 'detectxss',
-  'validateurlencoding', 'validateutf8encoding', 'validatebyterange',
-]);
 
 export interface PhaseList {
   readonly rules: readonly (CompiledRule | { readonly marker: string })[];
@@ -219,7 +209,7 @@ function compileRule(spec: RuleSpec, index: number, ctx: OperatorCompileContext,
     dynamicOps: new Map(),
     compileCtx: ctx,
     pf: null,
-    pureOperator: operator !== null && PURE_OPERATORS.has(op.name.replace(/^@/, '').toLowerCase()),
+    pureOperator: operator !== null && isPureOperator(op.name),
   };
 }
 

@@ -59,6 +59,22 @@ const BY_LOWER_NAME: ReadonlyMap<string, OperatorFactory> = new Map(
   Object.keys(OPERATORS).map((name) => [name.toLowerCase(), OPERATORS[name]!]),
 );
 
+/**
+ * Operators whose result depends on the tested value alone (no clock, no network, no transaction state), by lower-case
+ * name: the engine may remember that one did not match a value (engine/transaction.ts). An operator added to
+ * OPERATORS stays out of this set until it is known to be pure.
+ */
+const PURE: ReadonlySet<string> = new Set([
+  'rx', 'pm', 'pmf', 'pmfromfile', 'contains', 'containsword', 'beginswith', 'endswith', 'streq', 'strmatch', 'within',
+  'eq', 'ne', 'gt', 'ge', 'lt', 'le', 'ipmatch', 'ipmatchfromfile', 'ipmatchf', 'detectsqli', 'detectxss',
+  'validateurlencoding', 'validateutf8encoding', 'validatebyterange',
+]);
+
+/** True when the operator `name` (any case, `@` allowed) is pure (see PURE). */
+export function isPureOperator(name: string): boolean {
+  return PURE.has((name.startsWith('@') ? name.slice(1) : name).toLowerCase());
+}
+
 /** Looks an operator up by name, case-insensitively (`@RX`, `@pmfromfile`). A leading `@` is allowed. */
 export function getOperator(name: string): OperatorFactory | undefined {
   const key = name.startsWith('@') ? name.slice(1) : name;

@@ -1,5 +1,6 @@
 import { captureOne, toByteString } from './byte-string.js';
 import type { OperatorFactory, OperatorPrefilter } from './types.js';
+import { createValueMemo } from './value-memo.js';
 
 /** The value must contain `text` (an empty `text` is in every value: no prefilter). */
 export function literalPrefilter(text: string): OperatorPrefilter | null {
@@ -89,13 +90,12 @@ export const withinOperator: OperatorFactory = (param) => {
   // The same few values come back on every request (CRS 920450 tests each request header name against
   // `tx.restricted_headers_basic`, 911100 the method against `tx.allowed_methods`): a bounded memo of short
   // values answers them without searching the list again.
-  const memo = new Map<string, boolean>();
+  const memo = createValueMemo<boolean>(WITHIN_MEMO_MAX, WITHIN_MEMO_VALUE_MAX);
   const within = (value: string): boolean => {
-    if (value.length > WITHIN_MEMO_VALUE_MAX) return haystack.includes(value);
     let hit = memo.get(value);
     if (hit === undefined) {
       hit = haystack.includes(value);
-      if (memo.size < WITHIN_MEMO_MAX) memo.set(value, hit);
+      memo.set(value, hit);
     }
     return hit;
   };
